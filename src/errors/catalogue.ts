@@ -1,0 +1,45 @@
+import { AppError, type AppErrorOptions } from './app-error.js';
+
+/**
+ * Every error code ferry sends, with its HTTP status and plain message, declared
+ * together in one place. The README's error table is checked against this list.
+ */
+export const ERROR_CATALOGUE = {
+  // uploads (tus)
+  UPLOAD_NOT_FOUND: { status: 404, message: 'The upload does not exist.' },
+  UPLOAD_GONE: { status: 410, message: 'The upload has expired or was terminated.' },
+  UPLOAD_OFFSET_MISMATCH: { status: 409, message: 'Upload-Offset does not match the current offset of the upload.' },
+  UPLOAD_OFFSET_INVALID: { status: 400, message: 'Upload-Offset is missing or not a non-negative integer.' },
+  UPLOAD_LENGTH_INVALID: { status: 400, message: 'Upload-Length is missing, invalid or in conflict with the upload.' },
+  UPLOAD_LENGTH_EXCEEDED: { status: 413, message: 'The request body goes beyond the declared Upload-Length.' },
+  UPLOAD_TOO_LARGE: { status: 413, message: 'The upload is larger than the server accepts (Tus-Max-Size).' },
+  UPLOAD_CONTENT_TYPE_INVALID: { status: 415, message: 'PATCH requests must have Content-Type: application/offset+octet-stream.' },
+  UPLOAD_HEADER_INVALID: { status: 400, message: 'A tus request header is invalid.' },
+  UPLOAD_METADATA_INVALID: { status: 400, message: 'Upload-Metadata is malformed.' },
+  UPLOAD_NOT_FINISHED: { status: 409, message: 'The upload is not finished yet, so it cannot be downloaded.' },
+  UPLOAD_TERMINATION_FORBIDDEN: { status: 403, message: 'Finished uploads cannot be terminated.' },
+  UPLOAD_LOCKED: { status: 423, message: 'Another request holds the lock on this upload.' },
+  UPLOAD_ABORTED: { status: 400, message: 'The request was aborted before its body arrived.' },
+  UPLOAD_STORE_FAILED: { status: 500, message: 'The server could not store the data.' },
+  UPLOAD_EXTENSION_UNSUPPORTED: { status: 501, message: 'This tus extension is not supported.' },
+  TUS_VERSION_UNSUPPORTED: { status: 412, message: 'The Tus-Resumable version is missing or not supported.' },
+  // aggregator
+  AGG_CLOSED: { status: 503, message: 'The writer is closed.' },
+  AGG_WRITE_FAILED: { status: 500, message: 'Writing a chunk failed.' },
+  // http
+  HTTP_NOT_FOUND: { status: 404, message: 'No such route.' },
+  HTTP_METHOD_NOT_ALLOWED: { status: 405, message: 'The method is not allowed on this route.' },
+  HTTP_RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested range is outside the file.' },
+  HTTP_SHUTTING_DOWN: { status: 503, message: 'The server is shutting down.' },
+  INTERNAL_ERROR: { status: 500, message: 'Internal server error.' },
+  // config
+  CONFIG_INVALID: { status: 500, message: 'The configuration is invalid.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** Builds the catalogued error for `code`; `message` overrides the default text. */
+export function appError(code: ErrorCode, options: AppErrorOptions & { message?: string } = {}): AppError {
+  const entry = ERROR_CATALOGUE[code];
+  return new AppError(code, entry.status, options.message ?? entry.message, options);
+}
