@@ -14,13 +14,17 @@ export async function runCli(argv: readonly string[]): Promise<number | undefine
     return 0;
   }
   try {
-    if (first === undefined || first.startsWith('--')) return await serveCommand(argv);
+    if (first === undefined || first.startsWith('--')) {
+      await serveCommand(argv);
+      return undefined;
+    }
     if (first === 'serve') {
       if (rest.includes('--help') || rest.includes('-h')) {
         process.stdout.write(USAGE);
         return 0;
       }
-      return await serveCommand(rest);
+      await serveCommand(rest);
+      return undefined;
     }
     process.stderr.write(`ferry: unknown command "${first}" (see ferry --help)\n`);
     return EXIT_USAGE;

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as tus from 'tus-js-client';
+import { spawnFerry, type FerryProcess } from '../support/ferry-process.js';
+import { makeTempDir } from '../support/temp-dir.js';
+import { headOffset } from '../support/tus-requests.js';
+
+const MiB = 1024 * 1024;
+const FILE_SIZE = 50 * MiB;
+const CHUNK_SIZE = 5 * MiB;
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Starts an upload with tus-js-client; resolves with its URL when it succeeds or when `stopAt` (a fraction) is reached and it is aborted. */
+function runUpload(options: { endpoint: string; file: string; storage: string; stopAt?: number; resume?: boolean }): Promise<{ url: string; aborted: boolean }> {
+  return new Promise((resolve, reject) => {
+    let aborted = false;
+    const upload = new tus.Upload(createReadStream(options.file), {
+      endpoint: options.endpoint,
+      chunkSize: CHUNK_SIZE,
+      retryDelays: [],
+      metadata: { filename: path.basename(options.file), filetype: 'application/octet-stream' },
+      urlStorage: new tus.FileUrlStorage(options.storage),
+      storeFingerprintForResuming: true,
+      removeFingerprintOnSuccess: false,
+      onProgress(bytesSent) {
+        if (options.stopAt !== undefined && !aborted && bytesSent >= options.stopAt * FILE_SIZE) {
+          aborted = true;
+          upload.abort().then(() => resolve({ url: upload.url!, aborted: true }), reject);
+        }
+      },
+      onSuccess: () => resolve({ url: upload.url!, aborted }),
+      onError: reject,
+    });
+    if (!options.resume) {
+      upload.start();
+      return;
+    }
+    upload.findPreviousUploads().then((previous) => {
+      assert.equal(previous.length, 1, 'the first run left one resumable upload in the URL storage');
+      upload.resumeFromPreviousUpload(previous[0]);
+      upload.start();
+    }, reject);
+  });
+}
+
+describe('tus-js-client against a real ferry process', () => {
+  let ferry: FerryProcess;
+  let workDir: string;
+  let file: string;
+  let source: Buffer;
+
+  before(async () => {
+    workDir = await makeTempDir();
+    ferry = await spawnFerry({ dataDir: path.join(workDir, 'data') });
+    source = randomBytes(FILE_SIZE);
+    file = path.join(workDir, 'source.bin');
+    await writeFile(file, source);
+  });
+  after(async () => {
+    ferry.child.kill('SIGTERM');
+    await ferry.exited;
+  });
+
+  it('uploads 50 MiB in 5 MiB chunks and downloads the same bytes', async () => {
+    const { url } = await runUpload({ endpoint: `${ferry.url}/files/`, file, storage: path.join(workDir, 'urls-1.json') });
+    const download = Buffer.from(await (await fetch(url)).arrayBuffer());
+    assert.equal(download.length, FILE_SIZE);
+    assert.equal(sha256(download), sha256(source));
+  });
+
+  it('aborts at about 40%, resumes from the server offset with findPreviousUploads, and the bytes hash equal', async () => {
+    const storage = path.join(workDir, 'urls-2.json');
+    const first = await runUpload({ endpoint: `${ferry.url}/files/`, file, storage, stopAt: 0.4 });
+    assert.equal(first.aborted, true);
+    const offsetAtAbort = await headOffset(first.url);
+    assert.ok(offsetAtAbort >= 0.4 * FILE_SIZE - CHUNK_SIZE && offsetAtAbort < FILE_SIZE, `offset ${offsetAtAbort}`);
+
+    const second = await runUpload({ endpoint: `${ferry.url}/files/`, file, storage, resume: true });
+    assert.equal(second.url, first.url, 'the same upload resource was resumed, not a new one');
+    const download = Buffer.from(await (await fetch(second.url)).arrayBuffer());
+    assert.equal(sha256(download), sha256(source));
+  });
+});
