@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+import { SERVER_NAMES, type ServerName } from './server-specs.js';
+
+export interface BenchOptions {
+  runs: number;
+  /** Size of the large upload, in bytes. */
+  size: number;
+  /** Number of small uploads. */
+  smallCount: number;
+  servers: readonly ServerName[];
+  jsonPath: string | undefined;
+}
+
+export const USAGE = `usage: npm run bench:upload -- [flags]
+
+  --runs N            repeat the whole set N times, report the median (default 3)
+  --size SIZE         size of the large upload, e.g. 64MiB (default 1GiB)
+  --small-count N     number of 10 KiB uploads (default 2000)
+  --only a,b          servers to run: ${SERVER_NAMES.join(', ')} (default all)
+  --json PATH         also write the results as JSON to PATH
+  --help              print this help
+`;
+
+const UNITS: Record<string, number> = { '': 1, b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, kb: 1000, mb: 1000 ** 2, gb: 1000 ** 3 };
+
+export function parseByteSize(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = match ? UNITS[match[2].toLowerCase()] : undefined;
+  if (!match || unit === undefined) throw new Error(`not a byte size: "${text}" (try 64MiB or 1GiB)`);
+  const bytes = Math.round(Number(match[1]) * unit);
+  if (bytes < 1) throw new Error(`byte size must be at least 1 byte: "${text}"`);
+  return bytes;
+}
+
+function parsePositiveInteger(flag: string, text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new Error(`${flag} needs a positive integer, got "${text}"`);
+  return Number(text);
+}
+
+function parseServers(text: string): ServerName[] {
+  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const unknown = names.filter((name) => !(SERVER_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new Error(`--only takes a comma-separated list of ${SERVER_NAMES.join(', ')}; got "${text}"`);
+  }
+  return SERVER_NAMES.filter((name) => names.includes(name));
+}
+
+/** Parses the command line; returns undefined when --help was asked for. Throws on bad input. */
+export function parseOptions(argv: readonly string[]): BenchOptions | undefined {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      runs: { type: 'string', default: '3' },
+      size: { type: 'string', default: '1GiB' },
+      'small-count': { type: 'string', default: '2000' },
+      only: { type: 'string', default: SERVER_NAMES.join(',') },
+      json: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return undefined;
+  return {
+    runs: parsePositiveInteger('--runs', values.runs),
+    size: parseByteSize(values.size),
+    smallCount: parsePositiveInteger('--small-count', values['small-count']),
+    servers: parseServers(values.only),
+    jsonPath: values.json,
+  };
+}

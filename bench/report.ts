@@ -1,0 +1,155 @@
+import { cpus } from 'node:os';
+import { formatBytes, SMALL_CONCURRENCY, type BenchCase, type Measurement } from './cases.js';
+import type { ServerName, ServerSpec } from './server-specs.js';
+import { median } from './stats.js';
+
+const TARGET_SIZE = 1024 ** 3;
+const PEERS: readonly ServerName[] = ['peer-listen', 'peer-hono'];
+
+/** Every measurement, by case and server, in run order (run i of every cell ran in the same pass). */
+export class Results {
+  private readonly cells = new Map<string, Measurement[]>();
+
+  constructor(readonly cases: readonly BenchCase[], readonly servers: readonly ServerSpec[], readonly options: { runs: number; size: number; smallCount: number }) {}
+
+  add(caseKey: string, server: ServerName, measurement: Measurement): void {
+    const key = `${caseKey}/${server}`;
+    this.cells.set(key, [...(this.cells.get(key) ?? []), measurement]);
+  }
+
+  runs(caseKey: string, server: ServerName): readonly Measurement[] {
+    return this.cells.get(`${caseKey}/${server}`) ?? [];
+  }
+
+  has(server: ServerName): boolean {
+    return this.servers.some((spec) => spec.name === server);
+  }
+}
+
+interface Target {
+  name: string;
+  value: number | undefined;
+  unit: '×' | 'MiB';
+  goal: string;
+  met: (value: number) => boolean;
+}
+
+type Median = { [K in Exclude<keyof Measurement, 'rss'>]: number } & { rssStartMiB: number; rssPeakMiB: number };
+
+function medianOf(runs: readonly Measurement[]): Median {
+  const of = (pick: (m: Measurement) => number): number => median(runs.map(pick));
+  return {
+    throughput: of((m) => m.throughput),
+    wallSeconds: of((m) => m.wallSeconds),
+    patchCount: of((m) => m.patchCount),
+    patchP50Ms: of((m) => m.patchP50Ms),
+    patchP99Ms: of((m) => m.patchP99Ms),
+    serverCpuSeconds: of((m) => m.serverCpuSeconds),
+    clientCpuSeconds: of((m) => m.clientCpuSeconds),
+    rssStartMiB: of((m) => m.rss.startMiB),
+    rssPeakMiB: of((m) => m.rss.peakMiB),
+  };
+}
+
+/** Median over runs of ferry's throughput ÷ the best of `others` in the same run (paired, so drift cancels). */
+function pairedRatio(results: Results, caseKey: string, others: readonly ServerName[]): number | undefined {
+  const ferry = results.runs(caseKey, 'ferry');
+  const present = others.filter((name) => results.has(name));
+  if (ferry.length === 0 || present.length === 0) return undefined;
+  return median(ferry.map((run, index) => run.throughput / Math.max(...present.map((name) => results.runs(caseKey, name)[index].throughput))));
+}
+
+function targets(results: Results): Target[] {
+  const ferryLargeRuns = results.cases.filter((c) => c.kind === 'large').flatMap((c) => results.runs(c.key, 'ferry'));
+  return [
+    { name: 'ferry ÷ faster peer, 1 MiB chunks (MiB/s)', value: pairedRatio(results, 'chunks-1mib', PEERS), unit: '×', goal: '≥ 2×', met: (v) => v >= 2 },
+    { name: 'ferry ÷ faster peer, 10 KiB uploads (uploads/s)', value: pairedRatio(results, 'small-10kib', PEERS), unit: '×', goal: '≥ 2×', met: (v) => v >= 2 },
+    { name: 'ferry ÷ bare, 8 MiB chunks (MiB/s)', value: pairedRatio(results, 'chunks-8mib', ['bare']), unit: '×', goal: '≥ 1×', met: (v) => v >= 1 },
+    { name: 'ferry ÷ bare, one PATCH (MiB/s)', value: pairedRatio(results, 'one-patch', ['bare']), unit: '×', goal: '≥ 1×', met: (v) => v >= 1 },
+    {
+      name: `ferry peak RSS during the ${formatBytes(results.options.size)} uploads (max over all runs)`,
+      value: ferryLargeRuns.length === 0 ? undefined : Math.max(...ferryLargeRuns.map((m) => m.rss.peakMiB)),
+      unit: 'MiB', goal: '< 150 MiB', met: (v) => v < 150,
+    },
+  ];
+}
+
+function num(value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  return value.toFixed(digits);
+}
+
+function share(seconds: number, wallSeconds: number): string {
+  return `${num(seconds)} (${Math.round((100 * seconds) / wallSeconds)}%)`;
+}
+
+function throughputCell(runs: readonly Measurement[], m: Median): string {
+  if (runs.length < 2) return num(m.throughput);
+  const values = runs.map((run) => run.throughput);
+  return `${num(m.throughput)} (${num(Math.min(...values))}–${num(Math.max(...values))})`;
+}
+
+function verdict(target: Target): string {
+  if (target.value === undefined) return 'n/a';
+  return target.met(target.value) ? 'PASS' : 'SHORT';
+}
+
+function describeValue(target: Target): string {
+  if (target.value === undefined) return 'n/a (server not run)';
+  return target.unit === '×' ? `${target.value.toFixed(2)}×` : `${num(target.value)} MiB`;
+}
+
+export function renderMarkdown(results: Results): string {
+  const { runs, size, smallCount } = results.options;
+  const cpu = cpus();
+  const lines = [
+    '## ferry upload benchmark',
+    '',
+    `${new Date().toISOString()} · Node ${process.version} · ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'} · loopback`,
+    `Large upload ${formatBytes(size)}; ${smallCount} × 10 KiB uploads, ${SMALL_CONCURRENCY} concurrent, each a POST then one PATCH.`,
+    `${runs} run(s), servers alternating within each run; every cell is the median over runs (throughput: median (min–max)).`,
+    'CPU: seconds over the case (percent of its wall time; 100% = one core). RSS: server VmRSS sampled every 50 ms, start → peak.',
+    '',
+    `| case | metric | ${results.servers.map((s) => s.label).join(' | ')} |`,
+    `|---|---|${results.servers.map(() => '---:').join('|')}|`,
+  ];
+  for (const spec of results.cases) {
+    const cells = results.servers.map((server) => {
+      const measured = results.runs(spec.key, server.name);
+      return { measured, m: medianOf(measured) };
+    });
+    const row = (caseLabel: string, metric: string, render: (cell: (typeof cells)[number]) => string): string =>
+      `| ${caseLabel} | ${metric} | ${cells.map(render).join(' | ')} |`;
+    lines.push(
+      row(`**${spec.title}**`, spec.kind === 'large' ? 'MiB/s' : 'uploads/s', ({ measured, m }) => throughputCell(measured, m)),
+      row('', `PATCH p50 / p99 ms (${cells[0]?.m.patchCount ?? 0} PATCHes)`, ({ m }) => `${num(m.patchP50Ms)} / ${num(m.patchP99Ms)}`),
+      row('', 'server CPU s', ({ m }) => share(m.serverCpuSeconds, m.wallSeconds)),
+      row('', 'client CPU s', ({ m }) => share(m.clientCpuSeconds, m.wallSeconds)),
+      row('', 'server RSS MiB', ({ m }) => `${num(m.rssStartMiB)} → ${num(m.rssPeakMiB)}`),
+    );
+  }
+  lines.push('', '| target | measured | goal | verdict |', '|---|---:|---|---|');
+  for (const target of targets(results)) lines.push(`| ${target.name} | ${describeValue(target)} | ${target.goal} | ${verdict(target)} |`);
+  if (size !== TARGET_SIZE) lines.push('', `Note: the targets are set for a 1 GiB upload; this run used ${formatBytes(size)}.`);
+  if (runs > 1) lines.push('', 'Ratios are the median over runs of the ratio within each run.');
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderJson(results: Results): string {
+  return `${JSON.stringify({
+    generatedAt: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    options: results.options,
+    servers: results.servers.map((s) => ({ name: s.name, label: s.label })),
+    cases: results.cases.map((spec) => ({
+      ...spec,
+      cells: Object.fromEntries(results.servers.map((server) => {
+        const runs = results.runs(spec.key, server.name);
+        return [server.name, { median: medianOf(runs), runs }];
+      })),
+    })),
+    targets: targets(results).map((t) => ({ name: t.name, value: t.value ?? null, unit: t.unit, goal: t.goal, verdict: verdict(t) })),
+  }, null, 2)}\n`;
+}

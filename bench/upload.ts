@@ -1,0 +1,98 @@
+import { writeFileSync } from 'node:fs';
+import { benchCases, runCase, type BenchCase, type Measurement } from './cases.js';
+import { parseOptions, USAGE, type BenchOptions } from './options.js';
+import { renderJson, renderMarkdown, Results } from './report.js';
+import { killAllServersNow, ServerProcess } from './server-process.js';
+import { SERVER_SPECS } from './server-specs.js';
+
+/**
+ * The upload benchmark: ferry against stock @tus/server (two ways) and a bare node:http
+ * appender, each a child process on loopback, alternating case by case. Progress goes
+ * to stderr, the Markdown report to stdout. See bench/README.md.
+ */
+
+const MiB = 1024 * 1024;
+
+function progress(text: string): void {
+  process.stderr.write(`${text}\n`);
+}
+
+function summary(spec: BenchCase, m: Measurement): string {
+  const rate = spec.kind === 'large' ? `${m.throughput.toFixed(1)} MiB/s` : `${m.throughput.toFixed(0)} uploads/s`;
+  return `${rate}, p99 ${m.patchP99Ms.toFixed(1)} ms, server CPU ${m.serverCpuSeconds.toFixed(2)} s, client CPU ${m.clientCpuSeconds.toFixed(2)} s, RSS peak ${m.rss.peakMiB.toFixed(0)} MiB, ${m.wallSeconds.toFixed(1)} s`;
+}
+
+/** A short pass on every server first, so JIT warm-up is not measured. */
+async function warmUp(servers: readonly ServerProcess[], options: BenchOptions): Promise<void> {
+  const cases: BenchCase[] = [
+    { kind: 'large', key: 'warm-up', title: 'warm-up', size: Math.min(options.size, 32 * MiB), chunkSize: MiB },
+    { kind: 'small', key: 'warm-up-small', title: 'warm-up (small)', count: Math.min(options.smallCount, 64) },
+  ];
+  for (const server of servers) {
+    for (const spec of cases) await runCase(server, spec);
+  }
+}
+
+async function measure(servers: readonly ServerProcess[], options: BenchOptions): Promise<Results> {
+  const cases = benchCases(options.size, options.smallCount);
+  const results = new Results(cases, servers.map((s) => s.spec), options);
+  for (let run = 0; run < options.runs; run += 1) {
+    // Rotate who goes first, so no server always follows the same neighbour.
+    const order = servers.map((_, index) => servers[(index + run) % servers.length]);
+    for (const spec of cases) {
+      for (const server of order) {
+        const measurement = await runCase(server, spec);
+        results.add(spec.key, server.spec.name, measurement);
+        progress(`[run ${run + 1}/${options.runs}] ${spec.title} · ${server.spec.label}: ${summary(spec, measurement)}`);
+      }
+    }
+  }
+  return results;
+}
+
+async function main(): Promise<number> {
+  let options: BenchOptions | undefined;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options === undefined) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const servers: ServerProcess[] = [];
+  try {
+    for (const name of options.servers) {
+      progress(`starting ${SERVER_SPECS[name].label}…`);
+      servers.push(await ServerProcess.start(SERVER_SPECS[name]));
+    }
+    progress('warming up…');
+    await warmUp(servers, options);
+    const results = await measure(servers, options);
+    process.stdout.write(renderMarkdown(results));
+    if (options.jsonPath !== undefined) writeFileSync(options.jsonPath, renderJson(results));
+    return 0;
+  } finally {
+    for (const server of servers) await server.stop();
+  }
+}
+
+process.on('exit', killAllServersNow);
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.once(signal, () => {
+    progress(`bench: ${signal}, stopping the servers`);
+    killAllServersNow();
+    process.exit(code);
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    progress(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+    killAllServersNow();
+    process.exit(1);
+  },
+);
