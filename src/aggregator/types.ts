@@ -10,7 +10,7 @@ export interface AggregatorOptions {
   queueCapacity?: number;
   /** Queued chunks are joined into one `write` call of at most this many bytes. Default 1 MiB. 0: never join. */
   coalesceBytes?: number;
-  /** Runs inside the consumer every `syncIntervalMs` (no write runs during it). */
+  /** Runs inside the consumer every `syncIntervalMs`, on `sync()` and at `close()` (no write runs during it). */
   onSync?: () => Promise<void> | void;
   /** 0 or absent: no periodic sync. */
   syncIntervalMs?: number;
@@ -28,14 +28,16 @@ export interface AggregatorOptions {
 export interface AggregatorStats {
   /** Writers blocked in `write()` because the queue is full. */
   waitingWriters: number;
-  /** Chunks in the queue. */
+  /** Chunks in the queue, counting those being written until their write returns. */
   queuedItems: number;
   /** Bytes held by blocked writers. */
   bytesWaiting: number;
   /** Bytes in the queue. */
   bytesQueued: number;
-  /** Totals since creation. */
+  /** Totals since creation. Bytes of chunks discarded after a failed write are not written. */
   bytesWritten: number;
+  /** `write` calls, failed ones included. */
   writes: number;
+  /** `onSync` runs (timer, `sync()` and `close()`), failed ones included. */
   syncs: number;
 }

@@ -1,0 +1,2 @@
+export { Aggregator } from './aggregator.js';
+export type { AggregatorOptions, AggregatorStats } from './types.js';
