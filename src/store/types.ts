@@ -1,11 +1,16 @@
 import type { Upload } from '@tus/utils';
 
-/** What the store tells the outside world (metrics) without knowing who listens. */
+/** What the store tells the outside world (metrics, logs) without knowing who listens. Its methods must not throw. */
 export interface StoreObserver {
   /** An fsync of an upload's file finished, taking `seconds`. */
   onFsync?(seconds: number): void;
   /** Bytes handed to the OS for an upload. */
   onBytesWritten?(bytes: number): void;
+  /**
+   * An error no caller awaits: a periodic fsync, an idle close or a sweep that failed.
+   * (Errors of a request's own writes reach that request instead, and may show here too.)
+   */
+  onError?(error: Error, uploadId: string): void;
 }
 
 export interface FerryStoreOptions {
@@ -26,6 +31,9 @@ export interface FerryStoreOptions {
   observer?: StoreObserver;
 }
 
+/** A request body for `append`: any (async) iterable of byte chunks, such as a Node or web stream. */
+export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
 /** The outcome of appending a request body to an upload. */
 export interface AppendResult {
   /** The upload's offset after the append: bytes that reached the OS. */
@@ -43,14 +51,23 @@ export interface StoreStats {
   bytesWaiting: number;
 }
 
+/** A byte range of a download; `end` is inclusive and defaults to the last byte. */
+export interface ByteRange {
+  start: number;
+  end?: number;
+}
+
 /** A finished upload opened for download. */
 export interface Download {
   upload: Upload;
-  /** Inclusive byte range served. */
+  /** Inclusive byte range served (`end` is `start - 1` when nothing is served: an empty file). */
   start: number;
   end: number;
   /** Total size of the file. */
   size: number;
-  /** The bytes `start..end`, as a Node stream that closes its file descriptor when done or destroyed. */
-  stream: NodeJS.ReadableStream;
+  /**
+   * The bytes `start..end`, pulled from the file on demand. Its file handle closes at the
+   * end, on a read error and on `cancel()`; the reader must do one of the three.
+   */
+  stream: ReadableStream<Uint8Array>;
 }

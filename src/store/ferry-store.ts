@@ -1,0 +1,190 @@
+import { mkdirSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { DataStore, type Upload } from '@tus/utils';
+import { isAppError } from '../errors/app-error.js';
+import { appError } from '../errors/catalogue.js';
+import { createFileReadStream, resolveByteRange } from './download.js';
+import { toStoreError } from './store-errors.js';
+import {
+  createUploadFiles, deleteUploadFiles, listUploadIds, readStoredUpload, toUpload, uploadInfoOf, type StoredUpload,
+} from './upload-files.js';
+import { resolveUploadPaths } from './upload-id.js';
+import type { UploadWriter } from './upload-writer.js';
+import { WriterRegistry } from './writer-registry.js';
+import type { AppendResult, ByteRange, ByteSource, Download, FerryStoreOptions, StoreObserver, StoreStats } from './types.js';
+
+/**
+ * The upload store, a @tus DataStore: in `options.directory`, one data file per upload
+ * (named by the id; its size is the offset) and `<id>.json` beside it. An upload being
+ * written has a writer: its aggregator feeds one open file handle, and its state answers
+ * `getUpload` from memory. Beyond the DataStore contract: `append` (with a byte limit and
+ * a finished flag), `rollback`, `openDownload`, `stats` and `shutdown`.
+ */
+export class FerryStore extends DataStore {
+  readonly #directory: string;
+  readonly #expirationMs: number;
+  readonly #observer: StoreObserver | undefined;
+  readonly #registry: WriterRegistry;
+
+  /** Creates the data directory if it is missing (once, at start-up). */
+  constructor(options: FerryStoreOptions) {
+    super();
+    this.#directory = path.resolve(options.directory);
+    this.#expirationMs = options.expirationMs;
+    this.#observer = options.observer;
+    this.#registry = new WriterRegistry(options);
+    mkdirSync(this.#directory, { recursive: true });
+    this.extensions = ['creation', 'creation-with-upload', 'creation-defer-length', 'termination'];
+    if (options.expirationMs > 0) this.extensions.push('expiration');
+  }
+
+  /** Writes `<id>.json` (atomically) and an empty data file (exclusively: an existing upload is never overwritten). */
+  override async create(upload: Upload): Promise<Upload> {
+    const paths = resolveUploadPaths(this.#directory, upload.id);
+    if (upload.size !== undefined && !(Number.isSafeInteger(upload.size) && upload.size >= 0)) {
+      throw appError('UPLOAD_LENGTH_INVALID');
+    }
+    await createUploadFiles(paths, uploadInfoOf(upload));
+    upload.offset = 0;
+    upload.storage = { type: 'file', path: paths.data };
+    return upload;
+  }
+
+  /** From memory while the upload is open; else its info file and the data file's size. */
+  override async getUpload(id: string): Promise<Upload> {
+    const paths = resolveUploadPaths(this.#directory, id);
+    const writer = this.#registry.find(id);
+    if (writer !== undefined) return writer.toUpload();
+    const { info, offset } = await readStoredUpload(paths, id);
+    return toUpload(info, offset, paths.data);
+  }
+
+  /** The DataStore write (@tus/server's POST with a body): `append` bounded by the declared size only. */
+  override async write(source: ByteSource, id: string, offset: number): Promise<number> {
+    const { offset: newOffset } = await this.append(source, id, offset, Number.MAX_SAFE_INTEGER);
+    return newOffset;
+  }
+
+  /**
+   * Appends a request body to upload `id` at `offset` (its current offset, else
+   * UPLOAD_OFFSET_MISMATCH), storing at most `maxBytes` and never beyond the declared size.
+   * The result counts only bytes handed to the OS; `finished` is reported after an fsync,
+   * and the upload's writer is then closed. A caller that keeps `offset` can `rollback` to it.
+   * On failure what was stored stays stored; see UploadWriter.append for each case.
+   */
+  async append(source: ByteSource, id: string, offset: number, maxBytes: number): Promise<AppendResult> {
+    const writer = await this.#registry.acquire(id, resolveUploadPaths(this.#directory, id));
+    try {
+      return await writer.append(source, offset, maxBytes);
+    } finally {
+      if (writer.isFinished && !writer.isBusy) await this.#release(writer);
+    }
+  }
+
+  /** Cuts upload `id` back to `toOffset` (only backwards): flushes, truncates, fixes the offset in memory. */
+  async rollback(id: string, toOffset: number): Promise<void> {
+    const writer = await this.#registry.acquire(id, resolveUploadPaths(this.#directory, id));
+    await writer.rollback(toOffset);
+  }
+
+  override async declareUploadLength(id: string, length: number): Promise<void> {
+    const writer = await this.#registry.acquire(id, resolveUploadPaths(this.#directory, id));
+    await writer.declareLength(length);
+  }
+
+  /** Closes the upload's writer and deletes both files; UPLOAD_NOT_FOUND if there was no upload. */
+  override async remove(id: string): Promise<void> {
+    const paths = resolveUploadPaths(this.#directory, id);
+    const existed = await this.#registry.exclusive(id, async () => {
+      await this.#closeForDeletion(id);
+      return deleteUploadFiles(paths, id);
+    });
+    if (!existed) throw appError('UPLOAD_NOT_FOUND');
+  }
+
+  override getExpiration(): number {
+    return this.#expirationMs;
+  }
+
+  /**
+   * Deletes the unfinished uploads (fewer bytes than the size, or size deferred) created
+   * more than `expirationMs` ago, except any being written right now. Finished uploads
+   * stay. One upload that cannot be read or deleted is reported and skipped.
+   */
+  override async deleteExpired(): Promise<number> {
+    if (this.#expirationMs <= 0) return 0;
+    const createdBefore = Date.now() - this.#expirationMs;
+    let deleted = 0;
+    for (const id of await listUploadIds(this.#directory)) {
+      try {
+        if (await this.#deleteIfExpired(id, createdBefore)) deleted += 1;
+      } catch (error) {
+        if (!isAppError(error, 'UPLOAD_NOT_FOUND')) this.#observer?.onError?.(error as Error, id);
+      }
+    }
+    return deleted;
+  }
+
+  /**
+   * A finished upload for GET (else UPLOAD_NOT_FINISHED), as a pull-based stream of `range`
+   * (all of it by default; outside the file: HTTP_RANGE_NOT_SATISFIABLE).
+   */
+  async openDownload(id: string, range?: ByteRange): Promise<Download> {
+    const paths = resolveUploadPaths(this.#directory, id);
+    const upload = await this.getUpload(id);
+    if (upload.size === undefined || upload.offset !== upload.size) throw appError('UPLOAD_NOT_FINISHED');
+    const size = upload.offset;
+    const { start, end } = resolveByteRange(size, range);
+    let handle: FileHandle;
+    try {
+      handle = await open(paths.data, 'r');
+    } catch (error) {
+      throw toStoreError(error, id);
+    }
+    return { upload, start, end, size, stream: createFileReadStream(handle, start, end + 1, id) };
+  }
+
+  stats(): StoreStats {
+    return this.#registry.stats();
+  }
+
+  /**
+   * Writes what every open upload's aggregator accepted, fsyncs and closes them all. Later
+   * appends (and anything else that needs a writer) reject with HTTP_SHUTTING_DOWN.
+   */
+  shutdown(): Promise<void> {
+    return this.#registry.shutdown(appError('HTTP_SHUTTING_DOWN'));
+  }
+
+  #deleteIfExpired(id: string, createdBefore: number): Promise<boolean> {
+    const paths = resolveUploadPaths(this.#directory, id);
+    return this.#registry.exclusive(id, async () => {
+      const writer = this.#registry.find(id);
+      if (writer?.isBusy) return false;
+      const state = writer === undefined ? await readStoredUpload(paths, id) : { info: writer.info, offset: writer.offset };
+      if (!isExpiredUnfinished(state, createdBefore)) return false;
+      await this.#closeForDeletion(id);
+      return deleteUploadFiles(paths, id);
+    });
+  }
+
+  /** Closes `id`'s writer (inside its lane) before its files go; a failure to close does not stop the deletion. */
+  async #closeForDeletion(id: string): Promise<void> {
+    await this.#registry.take(id)?.close(appError('UPLOAD_GONE')).catch((error: unknown) => {
+      this.#observer?.onError?.(error as Error, id);
+    });
+  }
+
+  /** Closes a finished upload's writer; its bytes are already fsynced, so a failure is only reported. */
+  async #release(writer: UploadWriter): Promise<void> {
+    await this.#registry.release(writer, appError('AGG_CLOSED')).catch((error: unknown) => {
+      this.#observer?.onError?.(error as Error, writer.id);
+    });
+  }
+}
+
+function isExpiredUnfinished({ info, offset }: StoredUpload, createdBefore: number): boolean {
+  const unfinished = info.size === undefined || offset < info.size;
+  return unfinished && Date.parse(info.creation_date) < createdBefore;
+}

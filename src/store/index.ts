@@ -1,0 +1,2 @@
+export { FerryStore } from './ferry-store.js';
+export type { AppendResult, ByteRange, ByteSource, Download, FerryStoreOptions, StoreObserver, StoreStats } from './types.js';

@@ -1,0 +1,165 @@
+import { open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { Upload } from '@tus/utils';
+import { appError } from '../errors/catalogue.js';
+import { errnoCode, toStoreError } from './store-errors.js';
+import { uploadIdOfInfoFile, type UploadPaths } from './upload-id.js';
+
+/**
+ * What `<id>.json` holds: what the data file cannot tell. There is no offset in it: the
+ * data file's size is the offset, so the truth on disk wins after any crash.
+ */
+export interface UploadInfo {
+  id: string;
+  /** Absent while the length is deferred. */
+  size?: number;
+  metadata?: Record<string, string | null>;
+  creation_date: string;
+}
+
+/** An upload's state: what its info file says and how many bytes its data file holds. */
+export interface StoredUpload {
+  info: UploadInfo;
+  offset: number;
+}
+
+export function uploadInfoOf(upload: Upload): UploadInfo {
+  return {
+    id: upload.id,
+    size: upload.size,
+    metadata: upload.metadata,
+    creation_date: upload.creation_date ?? new Date().toISOString(),
+  };
+}
+
+/** A fresh `Upload` each call: @tus/server's handlers mutate the object they are given. */
+export function toUpload(info: UploadInfo, offset: number, dataPath: string): Upload {
+  return new Upload({
+    id: info.id,
+    size: info.size,
+    offset,
+    metadata: info.metadata === undefined ? undefined : { ...info.metadata },
+    creation_date: info.creation_date,
+    storage: { type: 'file', path: dataPath },
+  });
+}
+
+/** Creates an upload's files: the empty data file exclusively (nothing is ever overwritten), then its info file. */
+export async function createUploadFiles(paths: UploadPaths, info: UploadInfo): Promise<void> {
+  try {
+    await (await open(paths.data, 'wx')).close();
+  } catch (error) {
+    throw toStoreError(error, info.id);
+  }
+  try {
+    await writeUploadInfo(paths, info);
+  } catch (error) {
+    await rm(paths.data, { force: true });
+    throw error;
+  }
+}
+
+let temporaryFiles = 0;
+
+/**
+ * Replaces `<id>.json` atomically: a temp file beside it (its name never parses as an
+ * upload) is written, fsynced and renamed over it, so a crash leaves the old or the new.
+ */
+export async function writeUploadInfo(paths: UploadPaths, info: UploadInfo): Promise<void> {
+  temporaryFiles += 1;
+  const temporary = `${paths.info}.${process.pid}-${temporaryFiles}.tmp`;
+  try {
+    const handle = await open(temporary, 'wx');
+    try {
+      await handle.writeFile(JSON.stringify(info));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, paths.info);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw toStoreError(error, info.id);
+  }
+}
+
+export async function readUploadInfo(paths: UploadPaths, id: string): Promise<UploadInfo> {
+  let text: string;
+  try {
+    text = await readFile(paths.info, 'utf8');
+  } catch (error) {
+    throw toStoreError(error, id);
+  }
+  return parseUploadInfo(text, id);
+}
+
+/** A closed upload's state from disk: its info file, and the data file's size as the offset. */
+export async function readStoredUpload(paths: UploadPaths, id: string): Promise<StoredUpload> {
+  const [info, stats] = await Promise.all([
+    readUploadInfo(paths, id),
+    stat(paths.data).catch((error: unknown) => {
+      throw toStoreError(error, id);
+    }),
+  ]);
+  if (stats.isDirectory()) throw appError('UPLOAD_NOT_FOUND');
+  return { info, offset: stats.size };
+}
+
+/** Deletes an upload's files, the info file first so readers stop seeing it at once. False if it had none. */
+export async function deleteUploadFiles(paths: UploadPaths, id: string): Promise<boolean> {
+  const existed = await unlinkIfPresent(paths.info, id);
+  await unlinkIfPresent(paths.data, id);
+  return existed;
+}
+
+/** The ids of every upload in `directory` that has an info file. */
+export async function listUploadIds(directory: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(directory);
+  } catch (error) {
+    throw toStoreError(error);
+  }
+  const ids: string[] = [];
+  for (const name of names) {
+    const id = uploadIdOfInfoFile(name);
+    if (id !== undefined) ids.push(id);
+  }
+  return ids;
+}
+
+async function unlinkIfPresent(file: string, id: string): Promise<boolean> {
+  try {
+    await unlink(file);
+    return true;
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return false;
+    throw toStoreError(error, id);
+  }
+}
+
+/** Accepts any JSON with our fields (extra ones, such as @tus/file-store's, are ignored). */
+function parseUploadInfo(text: string, id: string): UploadInfo {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw corruptInfo(id, error);
+  }
+  if (!isRecord(value) || value.id !== id || typeof value.creation_date !== 'string') throw corruptInfo(id);
+  const { size, metadata } = value;
+  if (size !== undefined && !(Number.isSafeInteger(size) && (size as number) >= 0)) throw corruptInfo(id);
+  if (metadata !== undefined && !isMetadata(metadata)) throw corruptInfo(id);
+  return { id, size: size as number | undefined, metadata, creation_date: value.creation_date };
+}
+
+function corruptInfo(id: string, cause?: unknown) {
+  return appError('UPLOAD_STORE_FAILED', { message: 'The upload\'s info file is corrupt.', cause, details: { uploadId: id } });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isMetadata(value: unknown): value is Record<string, string | null> {
+  return isRecord(value) && Object.values(value).every((entry) => entry === null || typeof entry === 'string');
+}

@@ -1,0 +1,295 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import type { Upload } from '@tus/utils';
+import { Aggregator, type AggregatorStats } from '../aggregator/index.js';
+import type { AppError } from '../errors/app-error.js';
+import { appError } from '../errors/catalogue.js';
+import { toStoreError } from './store-errors.js';
+import { readUploadInfo, toUpload, writeUploadInfo, type UploadInfo } from './upload-files.js';
+import type { UploadPaths } from './upload-id.js';
+import type { AppendResult, ByteSource, FerryStoreOptions } from './types.js';
+
+/** The store options a writer needs. */
+export type UploadWriterSettings = Pick<
+  FerryStoreOptions,
+  'syncAlways' | 'syncIntervalMs' | 'queueCapacity' | 'coalesceBytes' | 'idleCloseMs' | 'observer'
+>;
+
+export interface UploadWriterOptions {
+  id: string;
+  paths: UploadPaths;
+  settings: UploadWriterSettings;
+  /** Called once `idleCloseMs` passed with no operation running; the owner decides to close. */
+  onIdle: (writer: UploadWriter) => void;
+}
+
+/** Opens upload `id` for writing: its data file (its size is the offset) and its info file. */
+export async function openUploadWriter(options: UploadWriterOptions): Promise<UploadWriter> {
+  const { id, paths } = options;
+  let handle: FileHandle;
+  try {
+    handle = await open(paths.data, 'r+');
+  } catch (error) {
+    throw toStoreError(error, id);
+  }
+  try {
+    const [stats, info] = await Promise.all([handle.stat(), readUploadInfo(paths, id)]);
+    return new UploadWriter(options, handle, info, stats.size);
+  } catch (error) {
+    await handle.close();
+    throw toStoreError(error, id);
+  }
+}
+
+/**
+ * One open upload: its file handle, its aggregator (whose one consumer writes into the
+ * file at explicit positions) and its state in memory, so that a PATCH needs no stat and
+ * no JSON read. One operation runs at a time (append, rollback, declareLength); another
+ * one meanwhile is UPLOAD_LOCKED, so the bytes of two requests never interleave.
+ */
+export class UploadWriter {
+  readonly id: string;
+  readonly #paths: UploadPaths;
+  readonly #settings: UploadWriterSettings;
+  readonly #handle: FileHandle;
+  readonly #aggregator: Aggregator;
+  readonly #idleTimer: NodeJS.Timeout;
+  #info: UploadInfo;
+  /** Bytes handed to the OS: the file's length, and where the consumer writes next. */
+  #length: number;
+  /** The file changed since its last fsync. */
+  #dirty = false;
+  #busy = false;
+  #closeReason: AppError | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: UploadWriterOptions, handle: FileHandle, info: UploadInfo, length: number) {
+    const { settings, onIdle } = options;
+    this.id = options.id;
+    this.#paths = options.paths;
+    this.#settings = settings;
+    this.#handle = handle;
+    this.#info = info;
+    this.#length = length;
+    this.#aggregator = new Aggregator({
+      write: this.#writeAt,
+      onSync: this.#fsync,
+      syncIntervalMs: settings.syncIntervalMs,
+      queueCapacity: settings.queueCapacity,
+      coalesceBytes: settings.coalesceBytes,
+      onError: (error) => settings.observer?.onError?.(error, this.id),
+    });
+    this.#aggregator.start();
+    this.#idleTimer = setTimeout(() => {
+      if (!this.#busy) onIdle(this);
+    }, settings.idleCloseMs).unref();
+  }
+
+  get offset(): number {
+    return this.#length;
+  }
+
+  get info(): Readonly<UploadInfo> {
+    return this.#info;
+  }
+
+  get isBusy(): boolean {
+    return this.#busy;
+  }
+
+  get isFinished(): boolean {
+    return this.#info.size !== undefined && this.#length === this.#info.size;
+  }
+
+  toUpload(): Upload {
+    return toUpload(this.#info, this.#length, this.#paths.data);
+  }
+
+  stats(): AggregatorStats {
+    return this.#aggregator.stats();
+  }
+
+  /**
+   * Appends `source` at `offset`, which must be the current offset (a caller that keeps it
+   * can roll back to it). Stores at most `maxBytes`, and never beyond the declared size.
+   * Resolves once every byte reached the OS, after an fsync when the upload is finished or
+   * `syncAlways` is set. Failures keep what was stored: a source that fails has the bytes
+   * that arrived kept and its error rethrown; past the limit exactly the limit is kept and
+   * UPLOAD_LENGTH_EXCEEDED thrown; a failed file write leaves the file cut back to the last
+   * byte written and throws UPLOAD_STORE_FAILED.
+   */
+  async append(source: ByteSource, offset: number, maxBytes: number): Promise<AppendResult> {
+    this.#begin();
+    try {
+      if (offset !== this.#length) throw appError('UPLOAD_OFFSET_MISMATCH', { details: { offset: this.#length } });
+      const stopped = await this.#receive(source, this.#limit(maxBytes));
+      await this.#settle(() => this.#aggregator.flush());
+      if (this.isFinished || this.#settings.syncAlways) await this.#settle(() => this.#aggregator.sync());
+      if (stopped !== undefined) throw stopped;
+      return { offset: this.#length, finished: this.isFinished };
+    } finally {
+      this.#end();
+    }
+  }
+
+  /**
+   * Cuts the upload back to `toOffset`, never forwards: flushes, truncates the file and
+   * sets the offset. A checksum that fails rolls back to the offset its append started at.
+   */
+  async rollback(toOffset: number): Promise<void> {
+    this.#begin();
+    try {
+      await this.#settle(() => this.#aggregator.flush());
+      if (!Number.isSafeInteger(toOffset) || toOffset < 0 || toOffset > this.#length) {
+        throw appError('UPLOAD_OFFSET_INVALID', {
+          message: 'A rollback goes back to an offset between 0 and the current one.',
+          details: { offset: this.#length },
+        });
+      }
+      if (toOffset === this.#length) return;
+      try {
+        await this.#handle.truncate(toOffset);
+      } catch (error) {
+        throw toStoreError(error, this.id);
+      }
+      this.#length = toOffset;
+      this.#dirty = true;
+      if (this.#settings.syncAlways) await this.#settle(() => this.#aggregator.sync());
+    } finally {
+      this.#end();
+    }
+  }
+
+  /** Sets a deferred length: the info file first (atomically), then memory. */
+  async declareLength(length: number): Promise<void> {
+    this.#begin();
+    try {
+      const size = this.#info.size;
+      if (!Number.isSafeInteger(length) || length < this.#length || (size !== undefined && size !== length)) {
+        throw appError('UPLOAD_LENGTH_INVALID', { details: { offset: this.#length } });
+      }
+      if (size === length) return;
+      const info = { ...this.#info, size: length };
+      await writeUploadInfo(this.#paths, info);
+      this.#info = info;
+    } finally {
+      this.#end();
+    }
+  }
+
+  /**
+   * Closes for good; later operations reject with `reason`. What the aggregator accepted
+   * is written, the file fsynced if it changed, the handle closed. Idempotent.
+   */
+  close(reason: AppError): Promise<void> {
+    this.#closing ??= this.#shutDown(reason);
+    return this.#closing;
+  }
+
+  async #shutDown(reason: AppError): Promise<void> {
+    this.#closeReason = reason;
+    clearTimeout(this.#idleTimer);
+    try {
+      await this.#aggregator.close();
+    } catch (error) {
+      throw appError('UPLOAD_STORE_FAILED', { cause: error, details: { uploadId: this.id } });
+    } finally {
+      await this.#handle.close();
+    }
+  }
+
+  #begin(): void {
+    if (this.#closeReason !== undefined) throw this.#closeReason;
+    if (this.#busy) throw appError('UPLOAD_LOCKED');
+    this.#busy = true;
+  }
+
+  #end(): void {
+    this.#busy = false;
+    if (this.#closeReason === undefined) this.#idleTimer.refresh();
+  }
+
+  #limit(maxBytes: number): number {
+    if (!(maxBytes >= 0)) throw new RangeError(`maxBytes must be a number >= 0, got ${maxBytes}.`);
+    const size = this.#info.size;
+    return size === undefined ? maxBytes : Math.min(maxBytes, Math.max(0, size - this.#length));
+  }
+
+  /**
+   * Hands the source's chunks to the aggregator (waiting while its queue is full), up to
+   * `limit` bytes. Resolves with what stopped it early, if anything.
+   */
+  async #receive(source: ByteSource, limit: number): Promise<unknown> {
+    let room = limit;
+    try {
+      for await (const chunk of source) {
+        if (chunk.byteLength > room) {
+          await this.#aggregator.write(chunk.subarray(0, room));
+          return appError('UPLOAD_LENGTH_EXCEEDED');
+        }
+        await this.#aggregator.write(chunk);
+        room -= chunk.byteLength;
+      }
+      return undefined;
+    } catch (error) {
+      return error;
+    }
+  }
+
+  /** Runs a flush or sync of the aggregator; the writer's close reason wins over any failure. */
+  async #settle(operation: () => Promise<void>): Promise<void> {
+    try {
+      await operation();
+    } catch (error) {
+      throw this.#closeReason ?? appError('UPLOAD_STORE_FAILED', { cause: error, details: { uploadId: this.id } });
+    }
+    if (this.#closeReason !== undefined) throw this.#closeReason;
+  }
+
+  /** The aggregator's write function: called serially, so `#length` is where `data` goes. */
+  readonly #writeAt = async (data: Buffer): Promise<void> => {
+    const position = this.#length;
+    try {
+      let written = 0;
+      while (written < data.length) {
+        const { bytesWritten } = await this.#handle.write(data, written, data.length - written, position + written);
+        if (bytesWritten === 0) throw new Error('The file accepted no bytes.');
+        written += bytesWritten;
+      }
+    } catch (error) {
+      this.#length = await this.#lengthAfterFailedWrite(position);
+      throw error;
+    }
+    this.#length = position + data.length;
+    this.#dirty = true;
+    this.#settings.observer?.onBytesWritten?.(data.length);
+  };
+
+  /**
+   * Cuts the file back to where the failed write began, so the offset stays true. Should
+   * even that fail, the file's own size is believed: any bytes past `position` are a prefix
+   * of the failed write, in place.
+   */
+  async #lengthAfterFailedWrite(position: number): Promise<number> {
+    this.#dirty = true;
+    try {
+      await this.#handle.truncate(position);
+      return position;
+    } catch {
+      return this.#handle.stat().then((stats) => stats.size, () => position);
+    }
+  }
+
+  /** The aggregator's onSync: runs inside the consumer (no write meanwhile); skipped when nothing changed. */
+  readonly #fsync = async (): Promise<void> => {
+    if (!this.#dirty) return;
+    this.#dirty = false;
+    const started = performance.now();
+    try {
+      await this.#handle.sync();
+    } catch (error) {
+      this.#dirty = true;
+      throw error;
+    }
+    this.#settings.observer?.onFsync?.((performance.now() - started) / 1000);
+  };
+}
