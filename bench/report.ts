@@ -10,7 +10,13 @@ const PEERS: readonly ServerName[] = ['peer-listen', 'peer-hono'];
 export class Results {
   private readonly cells = new Map<string, Measurement[]>();
 
-  constructor(readonly cases: readonly BenchCase[], readonly servers: readonly ServerSpec[], readonly options: { runs: number; size: number; smallCount: number }) {}
+  /** `loadBefore`: the 1-minute load average before any server started; other work on the machine skews everything. */
+  constructor(
+    readonly cases: readonly BenchCase[],
+    readonly servers: readonly ServerSpec[],
+    readonly options: { runs: number; size: number; smallCount: number },
+    readonly loadBefore: number,
+  ) {}
 
   add(caseKey: string, server: ServerName, measurement: Measurement): void {
     const key = `${caseKey}/${server}`;
@@ -107,6 +113,7 @@ export function renderMarkdown(results: Results): string {
     '## ferry upload benchmark',
     '',
     `${new Date().toISOString()} · Node ${process.version} · ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'} · loopback`,
+    `1-minute load average before the servers started: ${results.loadBefore.toFixed(2)} (about 0 on an idle machine; clearly above 0 means other work shared the CPUs).`,
     `Large upload ${formatBytes(size)}; ${smallCount} × 10 KiB uploads, ${SMALL_CONCURRENCY} concurrent, each a POST then one PATCH.`,
     `${runs} run(s), servers alternating within each run; every cell is the median over runs (throughput: median (min–max)).`,
     'CPU: seconds over the case (percent of its wall time; 100% = one core). RSS: server VmRSS sampled every 50 ms, start → peak.',
@@ -119,11 +126,12 @@ export function renderMarkdown(results: Results): string {
       const measured = results.runs(spec.key, server.name);
       return { measured, m: medianOf(measured) };
     });
+    const patchCount = cells[0]?.m.patchCount ?? 0;
     const row = (caseLabel: string, metric: string, render: (cell: (typeof cells)[number]) => string): string =>
       `| ${caseLabel} | ${metric} | ${cells.map(render).join(' | ')} |`;
     lines.push(
       row(`**${spec.title}**`, spec.kind === 'large' ? 'MiB/s' : 'uploads/s', ({ measured, m }) => throughputCell(measured, m)),
-      row('', `PATCH p50 / p99 ms (${cells[0]?.m.patchCount ?? 0} PATCHes)`, ({ m }) => `${num(m.patchP50Ms)} / ${num(m.patchP99Ms)}`),
+      row('', `PATCH p50 / p99 ms (${patchCount} ${patchCount === 1 ? 'PATCH' : 'PATCHes'})`, ({ m }) => `${num(m.patchP50Ms)} / ${num(m.patchP99Ms)}`),
       row('', 'server CPU s', ({ m }) => share(m.serverCpuSeconds, m.wallSeconds)),
       row('', 'client CPU s', ({ m }) => share(m.clientCpuSeconds, m.wallSeconds)),
       row('', 'server RSS MiB', ({ m }) => `${num(m.rssStartMiB)} → ${num(m.rssPeakMiB)}`),
@@ -142,6 +150,7 @@ export function renderJson(results: Results): string {
     node: process.version,
     cpus: cpus().length,
     options: results.options,
+    loadBefore: results.loadBefore,
     servers: results.servers.map((s) => ({ name: s.name, label: s.label })),
     cases: results.cases.map((spec) => ({
       ...spec,

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { benchCases, runCase, type BenchCase, type Measurement } from './cases.js';
 import { parseOptions, USAGE, type BenchOptions } from './options.js';
 import { renderJson, renderMarkdown, Results } from './report.js';
@@ -33,9 +34,9 @@ async function warmUp(servers: readonly ServerProcess[], options: BenchOptions):
   }
 }
 
-async function measure(servers: readonly ServerProcess[], options: BenchOptions): Promise<Results> {
+async function measure(servers: readonly ServerProcess[], options: BenchOptions, loadBefore: number): Promise<Results> {
   const cases = benchCases(options.size, options.smallCount);
-  const results = new Results(cases, servers.map((s) => s.spec), options);
+  const results = new Results(cases, servers.map((s) => s.spec), options, loadBefore);
   for (let run = 0; run < options.runs; run += 1) {
     // Rotate who goes first, so no server always follows the same neighbour.
     const order = servers.map((_, index) => servers[(index + run) % servers.length]);
@@ -62,6 +63,7 @@ async function main(): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  const loadBefore = loadavg()[0];
   const servers: ServerProcess[] = [];
   try {
     for (const name of options.servers) {
@@ -70,7 +72,7 @@ async function main(): Promise<number> {
     }
     progress('warming up…');
     await warmUp(servers, options);
-    const results = await measure(servers, options);
+    const results = await measure(servers, options, loadBefore);
     process.stdout.write(renderMarkdown(results));
     if (options.jsonPath !== undefined) writeFileSync(options.jsonPath, renderJson(results));
     return 0;
