@@ -113,7 +113,7 @@ export function renderMarkdown(results: Results): string {
     '## ferry upload benchmark',
     '',
     `${new Date().toISOString()} · Node ${process.version} · ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'} · loopback`,
-    `1-minute load average before the servers started: ${results.loadBefore.toFixed(2)} (about 0 on an idle machine; clearly above 0 means other work shared the CPUs).`,
+    `1-minute load average before the servers started: ${results.loadBefore.toFixed(2)} (about 0 when idle; it decays over a minute or so, so a high value means other work is running or has just run).`,
     `Large upload ${formatBytes(size)}; ${smallCount} × 10 KiB uploads, ${SMALL_CONCURRENCY} concurrent, each a POST then one PATCH.`,
     `${runs} run(s), servers alternating within each run; every cell is the median over runs (throughput: median (min–max)).`,
     'CPU: seconds over the case (percent of its wall time; 100% = one core). RSS: server VmRSS sampled every 50 ms, start → peak.',
