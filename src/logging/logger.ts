@@ -1,0 +1,42 @@
+import { pino, type DestinationStream, type LevelWithSilent, type Logger } from 'pino';
+
+/**
+ * Paths pino blanks out wherever they appear in a log object. Nothing in ferry logs
+ * headers or metadata on purpose; this is the net under that rule.
+ */
+const REDACTED_PATHS = [
+  'authorization', 'cookie', 'metadata', 'uploadMetadata',
+  '*.authorization', '*.cookie', '*.metadata', '*.uploadMetadata',
+  '*.headers.authorization', '*.headers.cookie', '*.headers["set-cookie"]', '*.headers["upload-metadata"]',
+];
+
+/** A JSON logger at `level`, to stdout or to `destination` (tests pass a stream that collects lines). */
+export function createLogger(level: LevelWithSilent = 'info', destination?: DestinationStream): Logger {
+  const options = {
+    level,
+    base: { service: 'ferry' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  };
+  return destination === undefined ? pino(options) : pino(options, destination);
+}
+
+/** What the access log records about one request. Never headers, never metadata values. */
+export interface RequestLogEntry {
+  requestId: string;
+  method: string;
+  route: string;
+  uploadId?: string;
+  status: number;
+  durationMs: number;
+  bytesIn: number;
+}
+
+/**
+ * The one log policy for requests: a 5xx is logged at error with its cause, anything
+ * else (4xx included: the client's mistake, not ours) at info. Messages are constant.
+ */
+export function logRequest(logger: Logger, entry: RequestLogEntry, cause?: unknown): void {
+  if (entry.status >= 500) logger.error({ ...entry, err: cause }, 'request failed');
+  else logger.info(entry, 'request completed');
+}
