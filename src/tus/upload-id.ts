@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+
+/** Upload ids are 32 lowercase hex digits from the CSPRNG: nothing to decode, nothing that walks a path. */
+const UPLOAD_ID = /^[0-9a-f]{32}$/;
+
+export function createUploadId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+export function isUploadId(value: string | undefined): value is string {
+  return value !== undefined && UPLOAD_ID.test(value);
+}
+
+/**
+ * The upload id in a pathname `<basePath>/<id>`, taken raw (not percent-decoded): any
+ * other shape, `..`, `%2e%2e`, `%2F`, `%5C` and `%00` included, has no id.
+ */
+export function uploadIdFromPath(pathname: string, basePath: string): string | undefined {
+  const prefix = `${basePath}/`;
+  if (!pathname.startsWith(prefix)) return undefined;
+  const id = pathname.slice(prefix.length);
+  return isUploadId(id) ? id : undefined;
+}
