@@ -1,0 +1,102 @@
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MemoryLocker, type Server as TusServer } from '@tus/server';
+import type { Hono } from 'hono';
+import type { Logger } from 'pino';
+import type { Config } from './config/settings.js';
+import { createApp } from './http/app.js';
+import type { AppEnv } from './http/context.js';
+import { createHttpServer } from './http/node-server.js';
+import { createLogger } from './logging/logger.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { FerryStore } from './store/ferry-store.js';
+import { createTusServer } from './tus/create-tus-server.js';
+import { createFinishUpload, type UploadFinishedCallback } from './tus/finish-upload.js';
+import { createPatchHandler } from './tus/patch-handler.js';
+
+export interface FerryOptions {
+  logger?: Logger;
+  onUploadFinished?: UploadFinishedCallback;
+}
+
+export interface Ferry {
+  app: Hono<AppEnv>;
+  store: FerryStore;
+  tus: TusServer;
+  metrics: Metrics;
+  logger: Logger;
+  server: HttpServer;
+  /** Listens on config.host:config.port; resolves with the base URL, e.g. http://127.0.0.1:1080. */
+  listen(): Promise<string>;
+  /** Stops the expiry sweep, closes the server (in-flight requests end first), then shuts the store down. */
+  close(): Promise<void>;
+  /** /healthz answers 503 from now on. */
+  setShuttingDown(): void;
+}
+
+/** The composition root: store, tus server, our PATCH handler, the hono app and its Node server. */
+export function createFerry(config: Config, { logger = createLogger(config.logLevel), onUploadFinished }: FerryOptions = {}): Ferry {
+  const metrics = createMetrics({ storeStats: () => store.stats() });
+  const store = new FerryStore({
+    directory: config.dataDir,
+    expirationMs: config.uploadExpiresMs,
+    syncIntervalMs: config.syncIntervalMs,
+    syncAlways: config.sync === 'always',
+    queueCapacity: config.queueCapacity,
+    coalesceBytes: config.coalesceBytes,
+    idleCloseMs: config.idleCloseMs,
+    observer: { ...metrics.storeObserver, onError: (error, uploadId) => logger.error({ err: error, uploadId }, 'store error') },
+  });
+  const locker = new MemoryLocker();
+  const finishUpload = createFinishUpload({ metrics, onUploadFinished });
+  const tus = createTusServer({ config, store, locker, metrics, finishUpload });
+  const handlePatch = createPatchHandler({ store, locker, maxSize: config.maxSize, finishUpload, events: tus });
+  const health = { shuttingDown: false };
+  const app = createApp({ tus, handlePatch, store, metrics, logger, corsOrigins: config.corsOrigins, health });
+  const server = createHttpServer(app);
+  const stopSweep = config.uploadExpiresMs > 0 ? startExpirySweep(tus, config.expirySweepMs, logger) : () => undefined;
+
+  return {
+    app, store, tus, metrics, logger, server,
+    listen: () => new Promise<string>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve(baseUrlOf(server.address() as AddressInfo));
+      });
+    }),
+    async close() {
+      stopSweep();
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => (error && (error as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING' ? reject(error) : resolve()));
+      });
+      await store.shutdown();
+    },
+    setShuttingDown() {
+      health.shuttingDown = true;
+    },
+  };
+}
+
+/** Deletes expired unfinished uploads every `intervalMs` (never two sweeps at once); returns the stop function. */
+function startExpirySweep(tus: TusServer, intervalMs: number, logger: Logger): () => void {
+  let sweeping = false;
+  const timer = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    tus.cleanUpExpiredUploads().then(
+      (deleted) => {
+        if (deleted > 0) logger.info({ deleted }, 'expired uploads deleted');
+      },
+      (error: unknown) => logger.error({ err: error }, 'expiry sweep failed'),
+    ).finally(() => {
+      sweeping = false;
+    });
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+function baseUrlOf({ address, family, port }: AddressInfo): string {
+  return `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
+}

@@ -1,0 +1,70 @@
+import type { Server } from '@tus/server';
+import { Hono, type Context } from 'hono';
+import type { Logger } from 'pino';
+import { appError } from '../errors/catalogue.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { PatchHandler } from '../tus/patch-handler.js';
+import { createAccessLog } from './access-log.js';
+import type { AppEnv } from './context.js';
+import { createCors } from './cors.js';
+import { createDownloadRoute, type DownloadStore } from './download-route.js';
+import { createErrorHandler } from './error-handler.js';
+import { errorResponse } from './error-response.js';
+import { createHealthRoute, type HealthState } from './health-route.js';
+import { createMetricsRoute } from './metrics-route.js';
+import { createNotFound } from './not-found.js';
+import { createPatchRoute } from './patch-route.js';
+import { createRequestId } from './request-id.js';
+import { createRequestMetrics } from './request-metrics.js';
+import { createTusRoute } from './tus-route.js';
+
+export interface AppDeps {
+  tus: Server;
+  handlePatch: PatchHandler;
+  store: DownloadStore;
+  metrics: Metrics;
+  logger: Logger;
+  corsOrigins: readonly string[];
+  health: HealthState;
+}
+
+/**
+ * The hono app. Uploads: POST, HEAD, DELETE and OPTIONS go to @tus/server; PATCH to our
+ * handler; GET to our download route. No bodyLimit or timeout middleware on /files: tus
+ * enforces sizes while streaming, and uploads may take hours.
+ */
+export function createApp({ tus, handlePatch, store, metrics, logger, corsOrigins, health }: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(createRequestId(), createAccessLog({ logger }), createRequestMetrics(metrics), createCors({ origins: corsOrigins }));
+  app.onError(createErrorHandler());
+  app.notFound(createNotFound());
+
+  const tusRoute = createTusRoute(tus);
+  const patchRoute = createPatchRoute({ handlePatch, metrics });
+  const downloadRoute = createDownloadRoute(store);
+
+  app.get('/healthz', createHealthRoute(health));
+  app.get('/metrics', createMetricsRoute(metrics.registry));
+
+  app.on(['POST', 'OPTIONS'], ['/files', '/files/'], tusRoute);
+  app.on(['DELETE', 'OPTIONS'], '/files/:id', tusRoute);
+  app.patch('/files/:id', patchRoute);
+  // hono answers HEAD with the GET route: HEAD is tus's (the offset), GET is the download.
+  app.get('/files/:id', (c) => (c.req.method === 'HEAD' ? tusRoute(c) : downloadRoute(c)));
+  // Clients that cannot send PATCH (tus-js-client's overridePatchMethod) POST with X-HTTP-Method-Override.
+  app.post('/files/:id', (c) => (c.req.header('X-HTTP-Method-Override')?.toUpperCase() === 'PATCH' ? patchRoute(c) : methodNotAllowed(c)));
+  for (const path of Object.keys(ALLOWED_METHODS)) app.all(path, methodNotAllowed);
+  // Preflights for the other routes; the CORS middleware adds the headers.
+  app.options('*', () => new Response(null, { status: 204 }));
+  return app;
+}
+
+const ALLOWED_METHODS: Record<string, string> = {
+  '/files': 'POST, OPTIONS',
+  '/files/': 'POST, OPTIONS',
+  '/files/:id': 'GET, HEAD, PATCH, DELETE, OPTIONS',
+};
+
+function methodNotAllowed(c: Context<AppEnv>): Response {
+  return errorResponse(appError('HTTP_METHOD_NOT_ALLOWED'), { Allow: ALLOWED_METHODS[c.req.routePath] ?? 'OPTIONS' });
+}

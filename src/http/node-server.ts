@@ -1,0 +1,37 @@
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { AppEnv } from './context.js';
+
+export interface HttpServerOptions {
+  /** Time allowed for a request's headers (slowloris guard). */
+  headersTimeoutMs?: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs?: number;
+  /** A socket with no traffic at all for this long is closed (stalled or half-open clients). 0: never. */
+  idleSocketTimeoutMs?: number;
+}
+
+/**
+ * The Node HTTP server for the app.
+ *
+ * - `requestTimeout: 0`: a 10 GB PATCH may take hours; only the headers are timed, and
+ *   sockets that go silent.
+ * - `autoCleanupIncoming: true` (the default, kept on purpose): it only wraps the web body
+ *   that @tus/server reads (POST with a body), and after each response drains a body
+ *   nobody read to the end (up to 64 MiB or 500 ms, then the socket is closed), so
+ *   keep-alive works after early error responses. Our PATCH route reads
+ *   `c.env.incoming` itself and never touches the web body, so nothing is added there.
+ * - `overrideGlobalObjects` (default) keeps hono's light Request/Response: no copies.
+ */
+export function createHttpServer(app: Hono<AppEnv>, {
+  headersTimeoutMs = 60_000, keepAliveTimeoutMs = 5_000, idleSocketTimeoutMs = 120_000,
+}: HttpServerOptions = {}): Server {
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    autoCleanupIncoming: true,
+    serverOptions: { requestTimeout: 0, headersTimeout: headersTimeoutMs, keepAliveTimeout: keepAliveTimeoutMs },
+  }) as Server;
+  server.setTimeout(idleSocketTimeoutMs);
+  return server;
+}
