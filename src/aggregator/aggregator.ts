@@ -74,6 +74,7 @@ function resolveLimits(options: AggregatorOptions): Limits {
  */
 export class Aggregator {
   readonly #write: AggregatorOptions['write'];
+  readonly #writeMany: AggregatorOptions['writeMany'];
   readonly #onSync: AggregatorOptions['onSync'];
   readonly #onTick: AggregatorOptions['onTick'];
   readonly #limits: Limits;
@@ -114,6 +115,7 @@ export class Aggregator {
 
   constructor(options: AggregatorOptions) {
     this.#write = options.write;
+    this.#writeMany = options.writeMany;
     this.#onSync = options.onSync;
     this.#onTick = options.onTick;
     this.#limits = resolveLimits(options);
@@ -279,10 +281,11 @@ export class Aggregator {
       bytes += chunks.peek(count).byteLength;
       count += 1;
     }
-    const data = count === 1 ? chunks.peek() : this.#join(count, bytes);
     this.#writeCalls += 1;
     try {
-      await this.#write(data);
+      if (count === 1) await this.#write(chunks.peek());
+      else if (this.#writeMany === undefined) await this.#write(this.#join(count, bytes));
+      else await this.#writeBatchOf(count, bytes, this.#writeMany);
     } catch (error) {
       this.#failWrite(toError(error));
       return;
@@ -297,6 +300,15 @@ export class Aggregator {
       this.#bytesWaiting -= waiter.chunk.byteLength;
       this.#accept(waiter.chunk);
       waiter.resolve();
+    }
+  }
+
+  async #writeBatchOf(count: number, bytes: number, writeMany: NonNullable<AggregatorOptions['writeMany']>): Promise<void> {
+    for (let index = 0; index < count; index += 1) this.#batch.push(this.#chunks.peek(index));
+    try {
+      await writeMany(this.#batch, bytes);
+    } finally {
+      this.#batch.length = 0;
     }
   }
 

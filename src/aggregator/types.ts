@@ -6,6 +6,13 @@
 export interface AggregatorOptions {
   /** Called by the one consumer, serially, never twice at once. */
   write: (data: Buffer) => Promise<void> | void;
+  /**
+   * When set, a batch of several coalesced chunks is handed over as its chunks, for a
+   * vectored write (writev) that copies nothing, instead of being joined into one Buffer
+   * for `write`. Same rules as `write`: serial, one call per batch. The array is only
+   * valid until the returned promise settles.
+   */
+  writeMany?: (chunks: readonly Buffer[], byteLength: number) => Promise<void> | void;
   /** Most chunks queued before `write()` waits (backpressure). Default 64. */
   queueCapacity?: number;
   /** Queued chunks are joined into one `write` call of at most this many bytes. Default 1 MiB. 0: never join. */

@@ -67,6 +67,29 @@ describe('Aggregator writing', () => {
     });
   }
 
+  test('writeMany: a coalesced batch is handed over as its chunks, uncopied; single chunks still go to write', async () => {
+    const single: Buffer[] = [];
+    const batches: { chunks: Buffer[]; byteLength: number }[] = [];
+    const aggregator = new Aggregator({
+      write: (data) => void single.push(data),
+      writeMany: (chunks, byteLength) => void batches.push({ chunks: [...chunks], byteLength }),
+      queueCapacity: 16,
+      coalesceBytes: 6,
+    });
+    const chunks = [3, 2, 1, 10, 4].map((size, index) => Buffer.alloc(size, 97 + index));
+    for (const data of chunks) await aggregator.write(data);
+    aggregator.start();
+    await aggregator.flush();
+
+    assert.equal(batches.length, 1);
+    assert.equal(batches[0].byteLength, 6);
+    assert.ok(batches[0].chunks.every((data, index) => data === chunks[index]), 'the very same Buffers, not copies');
+    assert.deepEqual(single, [chunks[3], chunks[4]]);
+    assert.equal(aggregator.stats().writes, 3);
+    assert.equal(aggregator.stats().bytesWritten, 20);
+    await aggregator.close();
+  });
+
   test('backpressure: a writer waits while the queue is full, until the consumer frees room', async () => {
     const output = new ControlledWrite();
     const aggregator = new Aggregator({ write: output.write, queueCapacity: 2, coalesceBytes: 0 });
