@@ -10,6 +10,7 @@ import {
   createUploadFiles, deleteUploadFiles, listUploadIds, readStoredUpload, toUpload, uploadInfoOf, type StoredUpload,
 } from './upload-files.js';
 import { resolveUploadPaths } from './upload-id.js';
+import { UploadInfoCache } from './upload-info-cache.js';
 import type { UploadWriter } from './upload-writer.js';
 import { WriterRegistry } from './writer-registry.js';
 import type { AppendResult, ByteRange, ByteSource, Download, FerryStoreOptions, StoreObserver, StoreStats } from './types.js';
@@ -26,6 +27,7 @@ export class FerryStore extends DataStore {
   readonly #expirationMs: number;
   readonly #observer: StoreObserver | undefined;
   readonly #registry: WriterRegistry;
+  readonly #infoCache = new UploadInfoCache();
 
   /** Creates the data directory if it is missing (once, at start-up). */
   constructor(options: FerryStoreOptions) {
@@ -33,7 +35,7 @@ export class FerryStore extends DataStore {
     this.#directory = path.resolve(options.directory);
     this.#expirationMs = options.expirationMs;
     this.#observer = options.observer;
-    this.#registry = new WriterRegistry(options);
+    this.#registry = new WriterRegistry(options, this.#infoCache);
     mkdirSync(this.#directory, { recursive: true });
     this.extensions = ['creation', 'creation-with-upload', 'creation-defer-length', 'termination'];
     if (options.expirationMs > 0) this.extensions.push('expiration');
@@ -45,7 +47,7 @@ export class FerryStore extends DataStore {
     if (upload.size !== undefined && !(Number.isSafeInteger(upload.size) && upload.size >= 0)) {
       throw appError('UPLOAD_LENGTH_INVALID');
     }
-    await createUploadFiles(paths, uploadInfoOf(upload));
+    await createUploadFiles(paths, uploadInfoOf(upload), this.#infoCache);
     upload.offset = 0;
     upload.storage = { type: 'file', path: paths.data };
     return upload;
@@ -56,7 +58,7 @@ export class FerryStore extends DataStore {
     const paths = resolveUploadPaths(this.#directory, id);
     const writer = this.#registry.find(id);
     if (writer !== undefined) return writer.toUpload();
-    const { info, offset } = await readStoredUpload(paths, id);
+    const { info, offset } = await readStoredUpload(paths, id, this.#infoCache);
     return toUpload(info, offset, paths.data);
   }
 
@@ -98,7 +100,7 @@ export class FerryStore extends DataStore {
     const paths = resolveUploadPaths(this.#directory, id);
     const existed = await this.#registry.exclusive(id, async () => {
       await this.#closeForDeletion(id);
-      return deleteUploadFiles(paths, id);
+      return deleteUploadFiles(paths, id, this.#infoCache);
     });
     if (!existed) throw appError('UPLOAD_NOT_FOUND');
   }
@@ -162,10 +164,10 @@ export class FerryStore extends DataStore {
     return this.#registry.exclusive(id, async () => {
       const writer = this.#registry.find(id);
       if (writer?.isBusy) return false;
-      const state = writer === undefined ? await readStoredUpload(paths, id) : { info: writer.info, offset: writer.offset };
+      const state = writer === undefined ? await readStoredUpload(paths, id, this.#infoCache) : { info: writer.info, offset: writer.offset };
       if (!isExpiredUnfinished(state, createdBefore)) return false;
       await this.#closeForDeletion(id);
-      return deleteUploadFiles(paths, id);
+      return deleteUploadFiles(paths, id, this.#infoCache);
     });
   }
 

@@ -2,6 +2,7 @@ import { open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promi
 import { Upload } from '@tus/utils';
 import { appError } from '../errors/catalogue.js';
 import { errnoCode, toStoreError } from './store-errors.js';
+import type { UploadInfoCache } from './upload-info-cache.js';
 import { uploadIdOfInfoFile, type UploadPaths } from './upload-id.js';
 
 /**
@@ -44,14 +45,14 @@ export function toUpload(info: UploadInfo, offset: number, dataPath: string): Up
 }
 
 /** Creates an upload's files: the empty data file exclusively (nothing is ever overwritten), then its info file. */
-export async function createUploadFiles(paths: UploadPaths, info: UploadInfo): Promise<void> {
+export async function createUploadFiles(paths: UploadPaths, info: UploadInfo, cache: UploadInfoCache): Promise<void> {
   try {
     await (await open(paths.data, 'wx')).close();
   } catch (error) {
     throw toStoreError(error, info.id);
   }
   try {
-    await writeUploadInfo(paths, info);
+    await writeUploadInfo(paths, info, cache);
   } catch (error) {
     await rm(paths.data, { force: true });
     throw error;
@@ -64,7 +65,7 @@ let temporaryFiles = 0;
  * Replaces `<id>.json` atomically: a temp file beside it (its name never parses as an
  * upload) is written, fsynced and renamed over it, so a crash leaves the old or the new.
  */
-export async function writeUploadInfo(paths: UploadPaths, info: UploadInfo): Promise<void> {
+export async function writeUploadInfo(paths: UploadPaths, info: UploadInfo, cache: UploadInfoCache): Promise<void> {
   temporaryFiles += 1;
   const temporary = `${paths.info}.${process.pid}-${temporaryFiles}.tmp`;
   try {
@@ -76,26 +77,31 @@ export async function writeUploadInfo(paths: UploadPaths, info: UploadInfo): Pro
       await handle.close();
     }
     await rename(temporary, paths.info);
+    cache.set(info);
   } catch (error) {
     await rm(temporary, { force: true });
     throw toStoreError(error, info.id);
   }
 }
 
-export async function readUploadInfo(paths: UploadPaths, id: string): Promise<UploadInfo> {
+export async function readUploadInfo(paths: UploadPaths, id: string, cache: UploadInfoCache): Promise<UploadInfo> {
+  const cached = cache.get(id);
+  if (cached !== undefined) return cached;
   let text: string;
   try {
     text = await readFile(paths.info, 'utf8');
   } catch (error) {
     throw toStoreError(error, id);
   }
-  return parseUploadInfo(text, id);
+  const info = parseUploadInfo(text, id);
+  cache.set(info);
+  return info;
 }
 
 /** A closed upload's state from disk: its info file, and the data file's size as the offset. */
-export async function readStoredUpload(paths: UploadPaths, id: string): Promise<StoredUpload> {
+export async function readStoredUpload(paths: UploadPaths, id: string, cache: UploadInfoCache): Promise<StoredUpload> {
   const [info, stats] = await Promise.all([
-    readUploadInfo(paths, id),
+    readUploadInfo(paths, id, cache),
     stat(paths.data).catch((error: unknown) => {
       throw toStoreError(error, id);
     }),
@@ -105,7 +111,8 @@ export async function readStoredUpload(paths: UploadPaths, id: string): Promise<
 }
 
 /** Deletes an upload's files, the info file first so readers stop seeing it at once. False if it had none. */
-export async function deleteUploadFiles(paths: UploadPaths, id: string): Promise<boolean> {
+export async function deleteUploadFiles(paths: UploadPaths, id: string, cache: UploadInfoCache): Promise<boolean> {
+  cache.delete(id);
   const existed = await unlinkIfPresent(paths.info, id);
   await unlinkIfPresent(paths.data, id);
   return existed;

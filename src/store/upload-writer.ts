@@ -6,6 +6,7 @@ import { appError } from '../errors/catalogue.js';
 import { toStoreError } from './store-errors.js';
 import { readUploadInfo, toUpload, writeUploadInfo, type UploadInfo } from './upload-files.js';
 import type { UploadPaths } from './upload-id.js';
+import type { UploadInfoCache } from './upload-info-cache.js';
 import type { AppendResult, ByteSource, FerryStoreOptions } from './types.js';
 
 /** The store options a writer needs. */
@@ -18,6 +19,7 @@ export interface UploadWriterOptions {
   id: string;
   paths: UploadPaths;
   settings: UploadWriterSettings;
+  infoCache: UploadInfoCache;
   /** Called once `idleCloseMs` passed with no operation running; the owner decides to close. */
   onIdle: (writer: UploadWriter) => void;
 }
@@ -32,7 +34,7 @@ export async function openUploadWriter(options: UploadWriterOptions): Promise<Up
     throw toStoreError(error, id);
   }
   try {
-    const [stats, info] = await Promise.all([handle.stat(), readUploadInfo(paths, id)]);
+    const [stats, info] = await Promise.all([handle.stat(), readUploadInfo(paths, id, options.infoCache)]);
     return new UploadWriter(options, handle, info, stats.size);
   } catch (error) {
     await handle.close();
@@ -49,6 +51,7 @@ export async function openUploadWriter(options: UploadWriterOptions): Promise<Up
 export class UploadWriter {
   readonly id: string;
   readonly #paths: UploadPaths;
+  readonly #infoCache: UploadInfoCache;
   readonly #settings: UploadWriterSettings;
   readonly #handle: FileHandle;
   readonly #aggregator: Aggregator;
@@ -66,6 +69,7 @@ export class UploadWriter {
     const { settings, onIdle } = options;
     this.id = options.id;
     this.#paths = options.paths;
+    this.#infoCache = options.infoCache;
     this.#settings = settings;
     this.#handle = handle;
     this.#info = info;
@@ -174,7 +178,7 @@ export class UploadWriter {
       }
       if (size === length) return;
       const info = { ...this.#info, size: length };
-      await writeUploadInfo(this.#paths, info);
+      await writeUploadInfo(this.#paths, info, this.#infoCache);
       this.#info = info;
     } finally {
       this.#end();

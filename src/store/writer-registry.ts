@@ -1,6 +1,7 @@
 import type { AppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
 import type { UploadPaths } from './upload-id.js';
+import type { UploadInfoCache } from './upload-info-cache.js';
 import { openUploadWriter, type UploadWriter, type UploadWriterSettings } from './upload-writer.js';
 import type { StoreStats } from './types.js';
 
@@ -18,13 +19,15 @@ const settled = (): void => undefined;
  */
 export class WriterRegistry {
   readonly #settings: UploadWriterSettings;
+  readonly #infoCache: UploadInfoCache;
   readonly #writers = new Map<string, UploadWriter>();
   /** Per id, the last queued lane task (settled, never rejecting). */
   readonly #lanes = new Map<string, Promise<void>>();
   #stopped: AppError | undefined;
 
-  constructor(settings: UploadWriterSettings) {
+  constructor(settings: UploadWriterSettings, infoCache: UploadInfoCache) {
     this.#settings = settings;
+    this.#infoCache = infoCache;
   }
 
   /** The open writer of `id`: a map lookup, no I/O. */
@@ -94,7 +97,7 @@ export class WriterRegistry {
 
   async #open(id: string, paths: UploadPaths): Promise<UploadWriter> {
     if (this.#stopped !== undefined) throw this.#stopped;
-    const writer = await openUploadWriter({ id, paths, settings: this.#settings, onIdle: this.#closeIdle });
+    const writer = await openUploadWriter({ id, paths, settings: this.#settings, infoCache: this.#infoCache, onIdle: this.#closeIdle });
     this.#writers.set(id, writer);
     return writer;
   }

@@ -305,7 +305,21 @@ describe('FerryStore: durability', () => {
     upload.offset = 99;
     assert.equal(await offsetOf(store, 'm1'), 3, 'each answer is a fresh object');
     await store.shutdown();
+    await appendFile(file, 'd');
+    assert.equal(await offsetOf(store, 'm1'), 4, 'closed: the offset is the data file\'s size again');
+    await unlink(file);
     await assert.rejects(store.getUpload('m1'), hasCode('UPLOAD_NOT_FOUND', 404), 'closed: read from disk');
+  });
+
+  test('a closed upload\'s info is cached (no JSON read for a PATCH after its POST), its offset never is', async (t) => {
+    const { store } = await openStore(t);
+    const file = dataFile(await create(store, 'c1', 10, { metadata: { name: 'c' } }));
+    await unlink(`${file}.json`);
+    const upload = await store.getUpload('c1');
+    assert.deepEqual([upload.offset, upload.size, upload.metadata], [0, 10, { name: 'c' }]);
+    await appendFile(file, 'xy');
+    assert.equal(await offsetOf(store, 'c1'), 2);
+    assert.deepEqual(await store.append(chunks('abc'), 'c1', 2, 10), { offset: 5, finished: false });
   });
 
   test('an idle upload closes its file and aggregator, fsynced, and reopens on the next append', async (t) => {
