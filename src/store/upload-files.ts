@@ -1,4 +1,4 @@
-import { open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { Upload } from '@tus/utils';
 import { appError } from '../errors/catalogue.js';
 import { errnoCode, toStoreError } from './store-errors.js';
@@ -69,13 +69,8 @@ export async function writeUploadInfo(paths: UploadPaths, info: UploadInfo, cach
   temporaryFiles += 1;
   const temporary = `${paths.info}.${process.pid}-${temporaryFiles}.tmp`;
   try {
-    const handle = await open(temporary, 'wx');
-    try {
-      await handle.writeFile(JSON.stringify(info));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    // One call: open, write, fsync (flush), close.
+    await writeFile(temporary, JSON.stringify(info), { flag: 'wx', flush: true });
     await rename(temporary, paths.info);
     cache.set(info);
   } catch (error) {
