@@ -64,3 +64,16 @@ export function parseOrigins(raw: string): string[] {
   }
   return origins;
 }
+
+/** Empty (the embedded SQLite) or a `postgres://` / `postgresql://` connection URL. */
+export function parseDatabaseUrl(raw: string): string {
+  if (raw === '') return '';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error('is not a URL such as postgres://user@host:5432/db');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new Error('must be a postgres:// URL (or empty for SQLite)');
+  return raw;
+}

@@ -1,5 +1,5 @@
 import {
-  parseByteSize, parseChoice, parseHttpUrlOrEmpty, parseInteger, parseOrigins, parseString,
+  parseByteSize, parseChoice, parseDatabaseUrl, parseHttpUrlOrEmpty, parseInteger, parseOrigins, parseString,
 } from './parsers.js';
 
 /**
@@ -34,6 +34,8 @@ export const SETTINGS = {
   idleCloseMs: setting('--idle-close-ms', 'FERRY_IDLE_CLOSE_MS', '30000', 'An upload\'s file and aggregator close after this long without writes.', parseInteger(10)),
   corsOrigins: setting('--cors-origins', 'FERRY_CORS_ORIGINS', '*', 'Origins allowed by CORS: "*" or a comma-separated list.', parseOrigins),
   shutdownTimeoutMs: setting('--shutdown-timeout-ms', 'FERRY_SHUTDOWN_TIMEOUT_MS', '10000', 'On SIGTERM/SIGINT, the longest wait for in-flight requests before exit.', parseInteger(0)),
+  schemasDir: setting('--schemas-dir', 'FERRY_SCHEMAS_DIR', './schemas', 'Directory of CSV import schemas (*.json), checked at start.', parseString),
+  databaseUrl: setting('--database-url', 'FERRY_DATABASE_URL', '', 'PostgreSQL URL for imported rows. Empty: SQLite in the data dir (imports.sqlite). Never logged.', parseDatabaseUrl),
   logLevel: setting('--log-level', 'FERRY_LOG_LEVEL', 'info', 'pino log level.', parseChoice(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const)),
 };
 

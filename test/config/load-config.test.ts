@@ -44,6 +44,17 @@ describe('loadConfig', () => {
   });
 });
 
+describe('database URL', () => {
+  it('accepts a postgres URL, and reports a bad one without echoing it (it may hold a password)', () => {
+    assert.equal(loadConfig([], { FERRY_DATABASE_URL: 'postgres://u:secret@127.0.0.1:5432/test' }).databaseUrl, 'postgres://u:secret@127.0.0.1:5432/test');
+    assert.throws(() => loadConfig([], { FERRY_DATABASE_URL: 'mysql://u:secret@db/x' }), (error: Error) => {
+      assert.match(error.message, /FERRY_DATABASE_URL.*must be a postgres:\/\/ URL/);
+      assert.doesNotMatch(error.message, /secret/);
+      return true;
+    });
+  });
+});
+
 describe('parseByteSize', () => {
   const cases: [string, number][] = [['0', 0], ['1048576', 1048576], ['8MiB', 8 * 1024 ** 2], ['10 GB', 10 * 1000 ** 3], ['1.5k', 1536], ['2gib', 2 * 1024 ** 3]];
   for (const [raw, expected] of cases) {
