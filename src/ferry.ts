@@ -13,6 +13,7 @@ import { FerryStore } from './store/ferry-store.js';
 import { createTusServer } from './tus/create-tus-server.js';
 import { createFinishUpload, type UploadFinishedCallback } from './tus/finish-upload.js';
 import { createPatchHandler } from './tus/patch-handler.js';
+import { createPostHandler } from './tus/post-handler.js';
 
 export interface FerryOptions {
   logger?: Logger;
@@ -34,7 +35,7 @@ export interface Ferry {
   setShuttingDown(): void;
 }
 
-/** The composition root: store, tus server, our PATCH handler, the hono app and its Node server. */
+/** The composition root: store, tus server, our POST and PATCH handlers, the hono app and its Node server. */
 export function createFerry(config: Config, { logger = createLogger(config.logLevel), onUploadFinished }: FerryOptions = {}): Ferry {
   const metrics = createMetrics({ storeStats: () => store.stats() });
   const store = new FerryStore({
@@ -49,10 +50,11 @@ export function createFerry(config: Config, { logger = createLogger(config.logLe
   });
   const locker = new MemoryLocker();
   const finishUpload = createFinishUpload({ metrics, onUploadFinished });
-  const tus = createTusServer({ config, store, locker, metrics, finishUpload });
+  const tus = createTusServer({ config, store, locker, metrics });
+  const handlePost = createPostHandler({ store, locker, maxSize: config.maxSize, publicUrl: config.publicUrl, finishUpload, events: tus });
   const handlePatch = createPatchHandler({ store, locker, maxSize: config.maxSize, finishUpload, events: tus });
   const health = { shuttingDown: false };
-  const app = createApp({ tus, handlePatch, store, metrics, logger, corsOrigins: config.corsOrigins, health });
+  const app = createApp({ tus, handlePost, handlePatch, store, metrics, logger, corsOrigins: config.corsOrigins, health });
   const server = createHttpServer(app);
   const stopSweep = config.uploadExpiresMs > 0 ? startExpirySweep(tus, config.expirySweepMs, logger) : () => undefined;
 

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { appError } from '../errors/catalogue.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { PatchHandler } from '../tus/patch-handler.js';
+import type { PostHandler } from '../tus/post-handler.js';
 import { createAccessLog } from './access-log.js';
 import type { AppEnv } from './context.js';
 import { createCors } from './cors.js';
@@ -14,12 +15,14 @@ import { createHealthRoute, type HealthState } from './health-route.js';
 import { createMetricsRoute } from './metrics-route.js';
 import { createNotFound } from './not-found.js';
 import { createPatchRoute } from './patch-route.js';
+import { createPostRoute } from './post-route.js';
 import { createRequestId } from './request-id.js';
 import { createRequestMetrics } from './request-metrics.js';
 import { createTusRoute } from './tus-route.js';
 
 export interface AppDeps {
   tus: Server;
+  handlePost: PostHandler;
   handlePatch: PatchHandler;
   store: DownloadStore;
   metrics: Metrics;
@@ -29,24 +32,26 @@ export interface AppDeps {
 }
 
 /**
- * The hono app. Uploads: POST, HEAD, DELETE and OPTIONS go to @tus/server; PATCH to our
- * handler; GET to our download route. No bodyLimit or timeout middleware on /files: tus
+ * The hono app. Uploads: POST and PATCH go to our handlers; HEAD, DELETE and OPTIONS to
+ * @tus/server; GET to our download route. No bodyLimit or timeout middleware on /files: tus
  * enforces sizes while streaming, and uploads may take hours.
  */
-export function createApp({ tus, handlePatch, store, metrics, logger, corsOrigins, health }: AppDeps): Hono<AppEnv> {
+export function createApp({ tus, handlePost, handlePatch, store, metrics, logger, corsOrigins, health }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(createRequestId(), createAccessLog({ logger }), createRequestMetrics(metrics), createCors({ origins: corsOrigins }));
   app.onError(createErrorHandler());
   app.notFound(createNotFound());
 
   const tusRoute = createTusRoute(tus);
+  const postRoute = createPostRoute({ handlePost, metrics });
   const patchRoute = createPatchRoute({ handlePatch, metrics });
   const downloadRoute = createDownloadRoute(store);
 
   app.get('/healthz', createHealthRoute(health));
   app.get('/metrics', createMetricsRoute(metrics.registry));
 
-  app.on(['POST', 'OPTIONS'], ['/files', '/files/'], tusRoute);
+  app.on('POST', ['/files', '/files/'], postRoute);
+  app.on('OPTIONS', ['/files', '/files/'], tusRoute);
   app.on(['DELETE', 'OPTIONS'], '/files/:id', tusRoute);
   app.patch('/files/:id', patchRoute);
   // hono answers HEAD with the GET route: HEAD is tus's (the offset), GET is the download.

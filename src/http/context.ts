@@ -5,7 +5,7 @@ export interface AppVariables {
   requestId: string;
   /** The upload a request is about, once a route knows it (never an invalid id). */
   uploadId?: string;
-  /** Body bytes read, where a route counted them (PATCH). */
+  /** Body bytes read, where a route counted them (POST, PATCH). */
   bytesIn?: number;
   /** The cause of a 5xx response, for the log; never sent to the client. */
   errorCause?: unknown;

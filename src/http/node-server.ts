@@ -17,11 +17,10 @@ export interface HttpServerOptions {
  *
  * - `requestTimeout: 0`: a 10 GB PATCH may take hours; only the headers are timed, and
  *   sockets that go silent.
- * - `autoCleanupIncoming: true` (the default, kept on purpose): it only wraps the web body
- *   that @tus/server reads (POST with a body), and after each response drains a body
- *   nobody read to the end (up to 64 MiB or 500 ms, then the socket is closed), so
- *   keep-alive works after early error responses. Our PATCH route reads
- *   `c.env.incoming` itself and never touches the web body, so nothing is added there.
+ * - `autoCleanupIncoming: true` (the default, kept on purpose): after each response it
+ *   drains a body nobody read to the end (up to 64 MiB or 500 ms, then the socket is
+ *   closed), so keep-alive works after early error responses. Our POST and PATCH routes
+ *   read `c.env.incoming` themselves and never touch the web body it would wrap.
  * - `overrideGlobalObjects` (default) keeps hono's light Request/Response: no copies.
  */
 export function createHttpServer(app: Hono<AppEnv>, {

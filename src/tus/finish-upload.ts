@@ -12,8 +12,8 @@ export interface FinishUploadOptions {
 }
 
 /**
- * The one path every finished upload takes, whether @tus/server (POST with a body, or a
- * zero-length upload) or our PATCH handler finished it: count it, then call back.
+ * The one path every finished upload takes, whether our POST handler (a body that completes
+ * it, or a zero-length upload) or our PATCH handler finished it: count it, then call back.
  */
 export function createFinishUpload({ metrics, onUploadFinished }: FinishUploadOptions): FinishUpload {
   return async function finishUpload(upload) {

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 
+/** Where uploads live in the URL space. */
+export const TUS_PATH = '/files';
+
 /** Upload ids are 32 lowercase hex digits from the CSPRNG: nothing to decode, nothing that walks a path. */
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
 
@@ -9,6 +12,15 @@ export function createUploadId(): string {
 
 export function isUploadId(value: string | undefined): value is string {
   return value !== undefined && UPLOAD_ID.test(value);
+}
+
+/**
+ * An upload's URL, for Location: under `publicUrl` (configured, no trailing slash), or
+ * relative when it is empty. Never from Host or X-Forwarded-*: a spoofed header would
+ * redirect clients.
+ */
+export function uploadUrl(publicUrl: string, id: string): string {
+  return `${publicUrl}${TUS_PATH}/${id}`;
 }
 
 /**

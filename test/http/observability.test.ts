@@ -114,7 +114,7 @@ describe('5xx responses', () => {
     assert.match(JSON.stringify(line.err), /import exploded/);
   });
 
-  it('from @tus/server (a POST that finishes) are JSON too', async () => {
+  it('from a POST that finishes are JSON too', async () => {
     const response = await failing.http().post('/files/').set({ ...TUS, ...OCTET, 'Upload-Length': '2', 'X-Request-Id': 'boom-2' }).send('ok');
     assert.equal(response.status, 500);
     assert.deepEqual(response.body, { error: { code: 'INTERNAL_ERROR', message: 'Internal server error.' } });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import {
@@ -14,6 +14,19 @@ const test: TestFerry = await startFerry({ maxSize: MAX_SIZE });
 
 const upload = (headers: Record<string, string> = { 'Upload-Length': '10' }) => () => createUpload(test, headers);
 const dataFileSize = async (uploadPath: string) => (await stat(path.join(test.config.dataDir, path.basename(uploadPath)))).size;
+const fileCount = async () => (await readdir(test.config.dataDir)).length;
+
+/** The url and check of a POST that must create nothing: as many files in the data dir after it as before. */
+function createsNothing(): Pick<HttpCase, 'url' | 'then'> {
+  let before = -1;
+  return {
+    url: async () => {
+      before = await fileCount();
+      return '/files/';
+    },
+    then: async () => assert.equal(await fileCount(), before, 'no upload created'),
+  };
+}
 
 const cases: HttpCase[] = [
   // POST: creation, creation-with-upload
@@ -23,16 +36,54 @@ const cases: HttpCase[] = [
   { name: 'POST with a deferred length creates', method: 'POST', url: '/files/', headers: { ...TUS, 'Upload-Defer-Length': '1' }, status: 201 },
   { name: 'POST with a body (creation-with-upload)', method: 'POST', url: '/files/', headers: { ...TUS, ...OCTET, 'Upload-Length': '5' }, body: 'hello', status: 201,
     expectHeaders: { 'Upload-Offset': '5', 'Upload-Expires': null } },
+  { name: 'POST with a body that does not finish the upload', method: 'POST', url: '/files/', headers: { ...TUS, ...OCTET, 'Upload-Length': '10' }, body: 'hello', status: 201,
+    expectHeaders: { 'Upload-Offset': '5', 'Upload-Expires': /GMT$/, Location: /^\/files\/[0-9a-f]{32}$/ },
+    then: async (response) => assert.equal(await headOffset(test, response.headers.location as string), 5) },
+  { name: 'POST with a deferred length and a body', method: 'POST', url: '/files/', headers: { ...TUS, ...OCTET, 'Upload-Defer-Length': '1' }, body: 'hello', status: 201,
+    expectHeaders: { 'Upload-Offset': '5', 'Upload-Expires': /GMT$/ },
+    then: async (response) => {
+      const head = await test.http().head(response.headers.location as string).set(TUS);
+      assert.equal(head.headers['upload-offset'], '5');
+      assert.equal(head.headers['upload-defer-length'], '1');
+    } },
+  { name: 'POST with the upload Content-Type and no body', method: 'POST', url: '/files/', headers: { ...TUS, ...OCTET, 'Upload-Length': '5' }, status: 201,
+    expectHeaders: { 'Upload-Offset': '0', 'Upload-Expires': /GMT$/ } },
+  { name: 'POST with a body but another Content-Type ignores the body', method: 'POST', url: '/files/', headers: { ...TUS, 'Content-Type': 'text/plain', 'Upload-Length': '5' }, body: 'hello', status: 201,
+    expectHeaders: { 'Upload-Offset': null },
+    then: async (response) => assert.equal(await headOffset(test, response.headers.location as string), 0) },
+  { name: 'POST of an empty upload (Upload-Length: 0) is finished at once', method: 'POST', url: '/files/', headers: { ...TUS, 'Upload-Length': '0' }, status: 201,
+    expectHeaders: { 'Upload-Expires': null, 'Upload-Offset': null },
+    then: async (response) => {
+      const download = await test.http().get(response.headers.location as string);
+      assert.equal(download.status, 200);
+      assert.equal(download.headers['content-length'], '0');
+    } },
+  { name: 'POST with metadata, a key without a value included', method: 'POST', url: '/files/',
+    headers: { ...TUS, 'Upload-Length': '1', 'Upload-Metadata': `${metadataHeader({ filename: 'a.txt' })},flag` }, status: 201,
+    then: async (response) => {
+      const head = await test.http().head(response.headers.location as string).set(TUS);
+      assert.equal(head.headers['upload-metadata'], `${metadataHeader({ filename: 'a.txt' })},flag`);
+    } },
+  { name: 'POST to the collection with X-HTTP-Method-Override: PATCH still creates', method: 'POST', url: '/files/', headers: { ...TUS, 'Upload-Length': '1', 'X-HTTP-Method-Override': 'PATCH' }, status: 201 },
   { name: 'POST without Upload-Length', method: 'POST', url: '/files/', headers: TUS, status: 400, code: 'UPLOAD_LENGTH_INVALID' },
   { name: 'POST with a bad Upload-Length', method: 'POST', url: '/files/', headers: { ...TUS, 'Upload-Length': '-1' }, status: 400, code: 'UPLOAD_LENGTH_INVALID' },
-  { name: 'POST with bad Upload-Metadata', method: 'POST', url: '/files/', headers: { ...TUS, 'Upload-Length': '1', 'Upload-Metadata': 'name !!!' }, status: 400, code: 'UPLOAD_METADATA_INVALID' },
-  { name: 'POST without Tus-Resumable', method: 'POST', url: '/files/', headers: { 'Upload-Length': '1' }, status: 412, code: 'TUS_VERSION_UNSUPPORTED',
+  { name: 'POST with a fractional Upload-Length', method: 'POST', url: '/files/', headers: { ...TUS, 'Upload-Length': '1.5' }, status: 400, code: 'UPLOAD_LENGTH_INVALID' },
+  { name: 'POST with both Upload-Length and Upload-Defer-Length', method: 'POST', ...createsNothing(), headers: { ...TUS, 'Upload-Length': '1', 'Upload-Defer-Length': '1' }, status: 400, code: 'UPLOAD_LENGTH_INVALID' },
+  { name: 'POST with Upload-Defer-Length other than 1', method: 'POST', url: '/files/', headers: { ...TUS, 'Upload-Defer-Length': '2' }, status: 400, code: 'UPLOAD_LENGTH_INVALID' },
+  { name: 'POST with Upload-Defer-Length: 0', method: 'POST', url: '/files/', headers: { ...TUS, 'Upload-Defer-Length': '0' }, status: 400, code: 'UPLOAD_LENGTH_INVALID' },
+  { name: 'POST with bad Upload-Metadata', method: 'POST', ...createsNothing(), headers: { ...TUS, 'Upload-Length': '1', 'Upload-Metadata': 'name !!!' }, status: 400, code: 'UPLOAD_METADATA_INVALID' },
+  { name: 'POST with a repeated Upload-Metadata key', method: 'POST', url: '/files/', headers: { ...TUS, 'Upload-Length': '1', 'Upload-Metadata': 'a YQ==,a Yg==' }, status: 400, code: 'UPLOAD_METADATA_INVALID' },
+  { name: 'POST with an empty Upload-Metadata', method: 'POST', url: '/files/', headers: { ...TUS, 'Upload-Length': '1', 'Upload-Metadata': '' }, status: 400, code: 'UPLOAD_METADATA_INVALID' },
+  { name: 'POST with a value that is not Base64', method: 'POST', url: '/files/', headers: { ...TUS, 'Upload-Length': '1', 'Upload-Metadata': 'name abc' }, status: 400, code: 'UPLOAD_METADATA_INVALID' },
+  { name: 'POST without Tus-Resumable', method: 'POST', ...createsNothing(), headers: { 'Upload-Length': '1' }, status: 412, code: 'TUS_VERSION_UNSUPPORTED',
     expectHeaders: { 'Tus-Version': '1.0.0', 'Tus-Resumable': '1.0.0' } },
   { name: 'POST with an unsupported Tus-Resumable', method: 'POST', url: '/files/', headers: { 'Tus-Resumable': '0.2.2', 'Upload-Length': '1' }, status: 412, code: 'TUS_VERSION_UNSUPPORTED',
     expectHeaders: { 'Tus-Version': '1.0.0' } },
-  { name: 'POST over Tus-Max-Size', method: 'POST', url: '/files/', headers: { ...TUS, 'Upload-Length': String(MAX_SIZE + 1) }, status: 413, code: 'UPLOAD_TOO_LARGE' },
-  { name: 'POST with a body beyond Upload-Length', method: 'POST', url: '/files/', headers: { ...TUS, ...OCTET, 'Upload-Length': '2' }, body: 'hello', status: 413, code: 'UPLOAD_LENGTH_EXCEEDED' },
-  { name: 'POST a concatenation', method: 'POST', url: '/files/', headers: { ...TUS, 'Upload-Concat': 'partial', 'Upload-Length': '1' }, status: 501, code: 'UPLOAD_EXTENSION_UNSUPPORTED' },
+  { name: 'POST over Tus-Max-Size', method: 'POST', ...createsNothing(), headers: { ...TUS, 'Upload-Length': String(MAX_SIZE + 1) }, status: 413, code: 'UPLOAD_TOO_LARGE' },
+  { name: 'POST at Tus-Max-Size', method: 'POST', url: '/files/', headers: { ...TUS, 'Upload-Length': String(MAX_SIZE) }, status: 201 },
+  { name: 'POST with a body beyond Upload-Length', method: 'POST', ...createsNothing(), headers: { ...TUS, ...OCTET, 'Upload-Length': '2' }, body: 'hello', status: 413, code: 'UPLOAD_LENGTH_EXCEEDED' },
+  { name: 'POST with a deferred length and a body over Tus-Max-Size', method: 'POST', ...createsNothing(), headers: { ...TUS, ...OCTET, 'Upload-Defer-Length': '1' }, body: Buffer.alloc(MAX_SIZE + 1), status: 413, code: 'UPLOAD_TOO_LARGE' },
+  { name: 'POST a concatenation', method: 'POST', ...createsNothing(), headers: { ...TUS, 'Upload-Concat': 'partial', 'Upload-Length': '1' }, status: 501, code: 'UPLOAD_EXTENSION_UNSUPPORTED' },
   { name: 'POST to an upload URL', method: 'POST', url: upload(), headers: TUS, status: 405, code: 'HTTP_METHOD_NOT_ALLOWED', expectHeaders: { Allow: /PATCH/ } },
 
   // HEAD

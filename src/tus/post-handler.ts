@@ -1,0 +1,115 @@
+import { EVENTS, Metadata, TUS_RESUMABLE, Upload } from '@tus/utils';
+import { appError } from '../errors/catalogue.js';
+import { checkTusResumable, hasOffsetOctetStream, parseNonNegativeInteger } from './tus-headers.js';
+import {
+  bodyLimit, createUploadAppender, tooMuch, type AppendStore, type BodyRequest, type UploadAppenderOptions,
+} from './upload-append.js';
+import { uploadExpiresHeader } from './upload-expiry.js';
+import { createUploadId, uploadUrl } from './upload-id.js';
+
+/** What the POST handler needs of the store (the consumer owns the interface). */
+export interface PostStore extends AppendStore {
+  create(upload: Upload): Promise<Upload>;
+  getExpiration(): number;
+}
+
+export interface PostRequest extends BodyRequest {
+  /** Told the new upload's id as soon as the upload exists (before its body is read). */
+  onUploadCreated?: (id: string) => void;
+}
+
+export type PostHandler = (post: PostRequest) => Promise<Response>;
+
+export interface PostHandlerOptions extends UploadAppenderOptions {
+  store: PostStore;
+  /** Tus-Max-Size; 0 is no limit. */
+  maxSize: number;
+  /** The base of Location (config.publicUrl); empty: a relative Location. */
+  publicUrl: string;
+}
+
+/** The tus headers of a POST, validated. */
+interface PostHeaders {
+  /** Undefined while the length is deferred. */
+  length: number | undefined;
+  metadata: Record<string, string | null> | undefined;
+  /** creation-with-upload: the request carries the first bytes of the upload. */
+  withBody: boolean;
+  /** How many bytes the body may add (see `bodyLimit`). */
+  maxBytes: number;
+}
+
+/**
+ * POST (tus 1.0.0 creation, creation-with-upload, creation-defer-length, expiration): creates
+ * an upload and appends any data it carries straight into the store, as PATCH does. The
+ * spec's MUST sentences sit beside the code that honours them.
+ */
+export function createPostHandler({ store, maxSize, publicUrl, ...appenderOptions }: PostHandlerOptions): PostHandler {
+  const appender = createUploadAppender({ store, ...appenderOptions });
+  const { events } = appenderOptions;
+
+  return async function handlePost(post) {
+    const { request } = post;
+    const headers = readPostHeaders(request.headers, maxSize);
+    const upload = new Upload({ id: createUploadId(), size: headers.length, offset: 0, metadata: headers.metadata });
+    await store.create(upload);
+    post.onUploadCreated?.(upload.id);
+    const location = uploadUrl(publicUrl, upload.id);
+    events.emit(EVENTS.POST_CREATE, request, upload, location);
+    // Nobody else knows a new id, so creating needs no lock; its data is appended under
+    // the upload's lock all the same, as a PATCH's would be.
+    const outcome = headers.withBody
+      ? await appender.append(post, upload.id, async () => ({ upload, offset: 0, maxBytes: headers.maxBytes }))
+      : { upload, finishedNow: false };
+    // An upload of length 0 is complete from the moment it exists.
+    return appender.settle({ ...outcome, finishedNow: outcome.finishedNow || upload.size === 0 }, request, (created) => {
+      // The Server MUST acknowledge a successful upload creation with the 201 Created status
+      // and MUST set the Location header to the URL of the created resource.
+      const responseHeaders: Record<string, string> = { 'Tus-Resumable': TUS_RESUMABLE, Location: location, 'Content-Length': '0' };
+      // creation-with-upload: the response MUST tell how much of the data was accepted, in Upload-Offset.
+      if (headers.withBody) responseHeaders['Upload-Offset'] = String(created.offset);
+      // expiration: if the expiration is known at creation time, Upload-Expires MUST be
+      // included in the response to the initial POST request.
+      const expires = uploadExpiresHeader(created, store.getExpiration());
+      if (expires !== undefined) responseHeaders['Upload-Expires'] = expires;
+      return new Response(null, { status: 201, headers: responseHeaders });
+    });
+  };
+}
+
+function readPostHeaders(headers: Headers, maxSize: number): PostHeaders {
+  checkTusResumable(headers);
+  // The request MUST include one of Upload-Length (a non-negative integer) or
+  // Upload-Defer-Length, whose value MUST be 1; never both.
+  const lengthHeader = headers.get('upload-length');
+  const deferHeader = headers.get('upload-defer-length');
+  const length = lengthHeader === null ? undefined : parseNonNegativeInteger(lengthHeader);
+  const lengthValid = lengthHeader === null ? deferHeader === '1' : length !== undefined && deferHeader === null;
+  if (!lengthValid) throw appError('UPLOAD_LENGTH_INVALID');
+  const metadataHeader = headers.get('upload-metadata');
+  const metadata = metadataHeader === null ? undefined : parseMetadata(metadataHeader);
+  // concatenation is not supported (nor advertised in Tus-Extension).
+  if (headers.get('upload-concat') !== null) throw appError('UPLOAD_EXTENSION_UNSUPPORTED');
+  // If the length of the upload exceeds the maximum (Tus-Max-Size), the Server MUST respond with 413.
+  if (length !== undefined && maxSize > 0 && length > maxSize) throw appError('UPLOAD_TOO_LARGE');
+  // creation-with-upload: data comes with Content-Type: application/offset+octet-stream. Nothing
+  // beyond the length is ever stored: a Content-Length that goes further is refused before
+  // the upload is created.
+  const withBody = hasOffsetOctetStream(headers);
+  const maxBytes = bodyLimit(length, 0, maxSize);
+  if (withBody && (parseNonNegativeInteger(headers.get('content-length')) ?? 0) > maxBytes) throw tooMuch(length);
+  return { length, metadata, withBody, maxBytes };
+}
+
+/**
+ * Upload-Metadata MUST consist of one or more comma-separated key-value pairs: a key (not
+ * empty, no spaces or commas), then a space and the Base64-encoded value, which MAY be
+ * left out; all keys MUST be unique.
+ */
+function parseMetadata(value: string): Record<string, string | null> {
+  try {
+    return Metadata.parse(value);
+  } catch (error) {
+    throw appError('UPLOAD_METADATA_INVALID', { cause: error });
+  }
+}
