@@ -32,6 +32,11 @@ export const ERROR_CATALOGUE = {
   HTTP_RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested range is outside the file.' },
   HTTP_SHUTTING_DOWN: { status: 503, message: 'The server is shutting down.' },
   INTERNAL_ERROR: { status: 500, message: 'Internal server error.' },
+  // imports
+  IMPORT_TABLE_MISMATCH: { status: 409, message: 'The import table exists with other columns, types or primary key than the schema declares.' },
+  IMPORT_VALUE_INVALID: { status: 422, message: 'A value does not fit its database column.' },
+  IMPORT_TRANSACTION_CLOSED: { status: 500, message: 'The import transaction is already committed or rolled back.' },
+  IMPORT_DATABASE_FAILED: { status: 503, message: 'The import database failed or cannot be reached.' },
   // config
   CONFIG_INVALID: { status: 500, message: 'The configuration is invalid.' },
 } as const satisfies Record<string, { status: number; message: string }>;

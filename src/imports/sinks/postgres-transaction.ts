@@ -1,0 +1,91 @@
+import type pg from 'pg';
+import type { Schema } from '../../csv/types.js';
+import { appError } from '../../errors/catalogue.js';
+import type { SinkTransaction } from '../types.js';
+import { toDatabaseError, type DatabaseOperation } from './database-errors.js';
+import { copyRows } from './postgres-copy.js';
+import { preparePostgresTable, type PostgresTable } from './postgres-table.js';
+import { valueTargets } from './stored-values.js';
+
+/**
+ * One import's transaction on a client taken from the pool. Any failure rolls back and
+ * gives the client back at once (destroyed when its connection broke); after that,
+ * `commit` rejects and `rollback` does nothing.
+ */
+export async function openPostgresTransaction(client: pg.PoolClient, schema: Schema): Promise<SinkTransaction> {
+  let connectionFailure: Error | undefined;
+  const onConnectionError = (error: Error): void => {
+    connectionFailure ??= error;
+  };
+  client.on('error', onConnectionError);
+  let open = true;
+  let rows = 0;
+
+  function release(error?: Error): void {
+    open = false;
+    client.off('error', onConnectionError);
+    client.release(error);
+  }
+
+  /** Ends the transaction after a failure; a dead connection needs no ROLLBACK, the server drops it. */
+  async function abandon(operation: DatabaseOperation, error: unknown): Promise<never> {
+    if (connectionFailure === undefined) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        connectionFailure = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      }
+    }
+    release(connectionFailure);
+    throw toDatabaseError(operation, error);
+  }
+
+  function assertOpen(): void {
+    if (!open) throw appError('IMPORT_TRANSACTION_CLOSED');
+  }
+
+  let table: PostgresTable;
+  try {
+    await client.query('BEGIN');
+    table = await preparePostgresTable(client, schema);
+  } catch (error) {
+    return abandon('begin', error);
+  }
+  const { target, staging, upsert } = table;
+  const targets = valueTargets(schema);
+
+  return {
+    async write(batch) {
+      assertOpen();
+      if (batch.length === 0) return;
+      try {
+        await copyRows(client, staging ?? target, targets, batch);
+        rows += batch.length;
+      } catch (error) {
+        await abandon('write', error);
+      }
+    },
+    async commit() {
+      assertOpen();
+      try {
+        if (upsert !== undefined && rows > 0) await client.query(upsert);
+        await client.query('COMMIT');
+      } catch (error) {
+        return abandon('commit', error);
+      }
+      release();
+      return { rows };
+    },
+    async rollback() {
+      if (!open) return;
+      if (connectionFailure !== undefined) return release(connectionFailure);
+      try {
+        await client.query('ROLLBACK');
+        release();
+      } catch (error) {
+        // the connection is gone, and with it the transaction: the table is unchanged
+        release(error instanceof Error ? error : new Error(String(error)));
+      }
+    },
+  };
+}
