@@ -67,12 +67,16 @@ export type Encoding = 'utf-8' | 'latin1' | 'utf-16le' | 'utf-16be';
 
 /** How a column is declared: once, for reading and writing. */
 export interface ColumnDefinition {
-  /** The column's name: the header label it matches and the database column. */
+  /**
+   * The column's name: the header label it matches and the database column, so a safe SQL
+   * identifier (`^[A-Za-z_][A-Za-z0-9_]{0,62}$`). Header text that is not one (`Model Year`)
+   * goes in `aliases`.
+   */
   name: string;
   /** Other labels that match it. Matching ignores case and surrounding/duplicate whitespace. */
   aliases?: string[];
   type: CellType;
-  /** A missing cell (see missingValues) is a constraint-error. */
+  /** A missing cell (see missingValues) is a constraint-error. Primary key columns are always required. */
   required?: boolean;
   unique?: boolean;
   /** Inclusive bounds: numbers for integer/number, ISO strings for date/datetime. */
@@ -80,16 +84,20 @@ export interface ColumnDefinition {
   maximum?: number | string;
   minLength?: number;
   maxLength?: number;
-  /** A regular expression the whole raw cell must match (string columns). */
+  /** A regular expression (flag u) the whole raw cell must match; any column type, tested on the raw text. */
   pattern?: string;
-  /** The allowed values (required for type enum; a constraint on any string column). */
+  /** The allowed values (required for type enum; a constraint on any string column). Exact, case-sensitive match. */
   enum?: string[];
   /** Raw values that count as missing for this column; default: the schema's missingValues. */
   missingValues?: string[];
   /** boolean: the words that mean true/false (case-insensitive). Default true/false, yes/no, 1/0. */
   trueValues?: string[];
   falseValues?: string[];
-  /** date/datetime: a format such as `DD.MM.YYYY` or `YYYY-MM-DD HH:mm:ss`; default ISO 8601. */
+  /**
+   * date/datetime: a format such as `DD.MM.YYYY` or `YYYY-MM-DD HH:mm:ss` (tokens YYYY MM DD HH mm ss,
+   * fixed width, zero-padded; separators are non-alphanumeric characters or T); default ISO 8601.
+   * Times are UTC; without an offset in the cell they are read as UTC.
+   */
   dateFormat?: string;
   /** The label in the type row, e.g. `DOUBLE` (the cars.csv case). */
   typeLabel?: string;
@@ -100,7 +108,7 @@ export interface ColumnDefinition {
 }
 
 export interface SchemaDefinition {
-  /** The schema's name: `schema=<name>` in tus metadata, the default table name. */
+  /** The schema's name (letters, digits, _ and -): `schema=<name>` in tus metadata, the default table name. */
   name: string;
   title?: string;
   columns: ColumnDefinition[];

@@ -39,6 +39,9 @@ export const ERROR_CATALOGUE = {
   IMPORT_DATABASE_FAILED: { status: 503, message: 'The import database failed or cannot be reached.' },
   // config
   CONFIG_INVALID: { status: 500, message: 'The configuration is invalid.' },
+  // csv schemas
+  SCHEMA_INVALID: { status: 500, message: 'A CSV import schema is invalid.' },
+  CSV_VALUE_INVALID: { status: 500, message: 'A value does not fit its column, so it cannot be written as CSV.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
