@@ -37,6 +37,13 @@ export const ERROR_CATALOGUE = {
   IMPORT_VALUE_INVALID: { status: 422, message: 'A value does not fit its database column.' },
   IMPORT_TRANSACTION_CLOSED: { status: 500, message: 'The import transaction is already committed or rolled back.' },
   IMPORT_DATABASE_FAILED: { status: 503, message: 'The import database failed or cannot be reached.' },
+  IMPORT_NOT_FOUND: { status: 404, message: 'The import does not exist.' },
+  IMPORT_SCHEMA_UNKNOWN: { status: 404, message: 'No import schema has this name (see GET /schemas).' },
+  IMPORT_REQUEST_INVALID: { status: 400, message: 'The import request is invalid.' },
+  IMPORT_NOT_CSV: { status: 422, message: 'The upload is not a CSV file: its first KiB holds binary data (NUL bytes).' },
+  IMPORT_EMPTY_FILE: { status: 422, message: 'The upload is empty: it has no header row.' },
+  IMPORT_FILE_REJECTED: { status: 422, message: 'The header (or type row) does not match the schema, so no row was read; see the import\'s errors.' },
+  IMPORT_INTERRUPTED: { status: 500, message: 'The import was interrupted twice (the server stopped while it ran) and is not tried again.' },
   // config
   CONFIG_INVALID: { status: 500, message: 'The configuration is invalid.' },
   // csv schemas
