@@ -4,3 +4,7 @@ export const EXIT_OK = 0;
 export const EXIT_PROBLEMS = 1;
 /** Usage or configuration errors: nothing was done. */
 export const EXIT_USAGE = 2;
+/** The import database failed or cannot be reached: nothing was committed by this run. */
+export const EXIT_DATABASE = 3;
+/** Interrupted by SIGINT (128 + 2, as shells report it). */
+export const EXIT_INTERRUPTED = 130;

@@ -1,7 +1,19 @@
 import { isAppError } from '../errors/app-error.js';
 import { EXIT_USAGE } from './exit-codes.js';
-import { USAGE } from './help.js';
+import { IMPORT_USAGE, SCHEMA_USAGE, USAGE } from './help.js';
+import { importCommand } from './import-command.js';
+import { schemaCommand } from './schema-command.js';
 import { serveCommand } from './serve-command.js';
+
+/** The commands that run to an end, with their help text. */
+const COMMANDS: Record<string, { usage: string; run: (args: readonly string[]) => Promise<number> }> = {
+  import: { usage: IMPORT_USAGE, run: importCommand },
+  schema: { usage: SCHEMA_USAGE, run: schemaCommand },
+};
+
+function asksForHelp(args: readonly string[]): boolean {
+  return args.includes('--help') || args.includes('-h');
+}
 
 /**
  * The `ferry` command line. Returns an exit code for commands that end, or
@@ -13,13 +25,21 @@ export async function runCli(argv: readonly string[]): Promise<number | undefine
     process.stdout.write(USAGE);
     return 0;
   }
+  const command = first === undefined ? undefined : COMMANDS[first];
+  if (command !== undefined) {
+    if (asksForHelp(rest)) {
+      process.stdout.write(command.usage);
+      return 0;
+    }
+    return command.run(rest);
+  }
   try {
     if (first === undefined || first.startsWith('--')) {
       await serveCommand(argv);
       return undefined;
     }
     if (first === 'serve') {
-      if (rest.includes('--help') || rest.includes('-h')) {
+      if (asksForHelp(rest)) {
         process.stdout.write(USAGE);
         return 0;
       }

@@ -1,0 +1,36 @@
+import { SETTINGS, type Config, type SettingName } from '../config/settings.js';
+import { usageError } from './command-args.js';
+
+/**
+ * The few settings an offline command needs, read like `loadConfig` reads them (flag, then
+ * `FERRY_*` environment variable, then default) and validated by the same parsers, without
+ * checking the server's settings the command never uses. Every problem is reported at once.
+ */
+export function readCommandSettings<N extends SettingName>(
+  names: readonly N[],
+  flags: ReadonlyMap<string, string>,
+  env: NodeJS.ProcessEnv,
+): Pick<Config, N> {
+  const values: Partial<Record<SettingName, unknown>> = {};
+  const problems: string[] = [];
+  for (const name of names) {
+    const setting = SETTINGS[name];
+    const fromFlag = flags.get(setting.flag);
+    const fromEnv = env[setting.env];
+    const [raw, source] = fromFlag !== undefined ? [fromFlag, setting.flag]
+      : fromEnv !== undefined ? [fromEnv, setting.env]
+      : [setting.default, 'default'];
+    try {
+      values[name] = setting.parse(raw);
+    } catch (error) {
+      problems.push(`${setting.flag} / ${setting.env} (from ${source}): ${(error as Error).message}`);
+    }
+  }
+  if (problems.length > 0) throw usageError(problems.join('; '));
+  return values as Pick<Config, N>;
+}
+
+/** The command-line flags of `names`, for a command's flag spec. */
+export function settingFlags(names: readonly SettingName[]): Record<string, 'value'> {
+  return Object.fromEntries(names.map((name) => [SETTINGS[name].flag, 'value' as const]));
+}
