@@ -1,0 +1,19 @@
+/** What the import service needs to know of an upload (a tus Upload fits). */
+export interface UploadInfo {
+  id: string;
+  /** Undefined while the length is deferred. */
+  size?: number;
+  offset: number;
+  metadata?: Record<string, string | null | undefined>;
+}
+
+/**
+ * The uploads an import reads: the store, seen from here. Imports only read: an upload's
+ * file is never changed or deleted by an import.
+ */
+export interface UploadSource {
+  /** The upload, or UPLOAD_NOT_FOUND. */
+  getUpload(id: string): Promise<UploadInfo>;
+  /** A finished upload's bytes as a pull-based stream (UPLOAD_NOT_FINISHED otherwise). */
+  openDownload(id: string): Promise<{ size: number; stream: ReadableStream<Uint8Array> }>;
+}
