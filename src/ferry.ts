@@ -4,9 +4,12 @@ import { MemoryLocker, type Server as TusServer } from '@tus/server';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { Config } from './config/settings.js';
+import { createSchemaRegistry, loadSchemasDir, type SchemaRegistry } from './csv/schema/index.js';
 import { createApp } from './http/app.js';
 import type { AppEnv } from './http/context.js';
 import { createHttpServer } from './http/node-server.js';
+import { createImportService, createLazySink, type ImportService } from './imports/index.js';
+import { createSink } from './imports/sinks/index.js';
 import { createLogger } from './logging/logger.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { FerryStore } from './store/ferry-store.js';
@@ -27,15 +30,27 @@ export interface Ferry {
   metrics: Metrics;
   logger: Logger;
   server: HttpServer;
-  /** Listens on config.host:config.port; resolves with the base URL, e.g. http://127.0.0.1:1080. */
+  imports: ImportService;
+  /**
+   * Loads the import schemas from config.schemasDir (a bad one rejects with SCHEMA_INVALID,
+   * every problem listed), resumes interrupted imports, then listens on config.host:config.port;
+   * resolves with the base URL, e.g. http://127.0.0.1:1080.
+   */
   listen(): Promise<string>;
-  /** Stops the expiry sweep, closes the server (in-flight requests end first), then shuts the store down. */
+  /**
+   * Stops the expiry sweep, closes the server (in-flight requests end first), stops the
+   * running import (rolled back; it runs again at the next start), then shuts the store
+   * and the import database down.
+   */
   close(): Promise<void>;
   /** /healthz answers 503 from now on. */
   setShuttingDown(): void;
 }
 
-/** The composition root: store, tus server, our POST and PATCH handlers, the hono app and its Node server. */
+/**
+ * The composition root: store, tus server, our POST and PATCH handlers, the import service
+ * (fed by every finished upload) with its sink, the hono app and its Node server.
+ */
 export function createFerry(config: Config, { logger = createLogger(config.logLevel), onUploadFinished }: FerryOptions = {}): Ferry {
   const metrics = createMetrics({ storeStats: () => store.stats() });
   const store = new FerryStore({
@@ -48,31 +63,48 @@ export function createFerry(config: Config, { logger = createLogger(config.logLe
     idleCloseMs: config.idleCloseMs,
     observer: { ...metrics.storeObserver, onError: (error, uploadId) => logger.error({ err: error, uploadId }, 'store error') },
   });
+  // The schemas are loaded by listen(); until then there are none.
+  let loadedSchemas = createSchemaRegistry([]);
+  const schemas: SchemaRegistry = { get: (name) => loadedSchemas.get(name), list: () => loadedSchemas.list() };
+  const sink = createLazySink(() => createSink({ dataDir: config.dataDir, databaseUrl: config.databaseUrl }));
+  const imports = createImportService({ dataDir: config.dataDir, schemas, sink, store, logger });
   const locker = new MemoryLocker();
-  const finishUpload = createFinishUpload({ metrics, onUploadFinished });
+  const finishUpload = createFinishUpload({
+    metrics,
+    async onUploadFinished(upload) {
+      await imports.onUploadFinished(upload);
+      await onUploadFinished?.(upload);
+    },
+  });
   const tus = createTusServer({ config, store, locker, metrics });
   const handlePost = createPostHandler({ store, locker, maxSize: config.maxSize, publicUrl: config.publicUrl, finishUpload, events: tus });
   const handlePatch = createPatchHandler({ store, locker, maxSize: config.maxSize, finishUpload, events: tus });
   const health = { shuttingDown: false };
-  const app = createApp({ tus, handlePost, handlePatch, store, metrics, logger, corsOrigins: config.corsOrigins, health });
+  const app = createApp({ tus, handlePost, handlePatch, store, metrics, logger, corsOrigins: config.corsOrigins, health, imports, schemas });
   const server = createHttpServer(app);
   const stopSweep = config.uploadExpiresMs > 0 ? startExpirySweep(tus, config.expirySweepMs, logger) : () => undefined;
 
   return {
-    app, store, tus, metrics, logger, server,
-    listen: () => new Promise<string>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, config.host, () => {
-        server.off('error', reject);
-        resolve(baseUrlOf(server.address() as AddressInfo));
+    app, store, tus, metrics, logger, server, imports,
+    async listen() {
+      loadedSchemas = await loadSchemasDir(config.schemasDir);
+      await imports.recover();
+      return new Promise<string>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          resolve(baseUrlOf(server.address() as AddressInfo));
+        });
       });
-    }),
+    },
     async close() {
       stopSweep();
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error && (error as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING' ? reject(error) : resolve()));
       });
+      await imports.close();
       await store.shutdown();
+      await sink.close();
     },
     setShuttingDown() {
       health.shuttingDown = true;

@@ -49,7 +49,8 @@ export async function runCli(argv: readonly string[]): Promise<number | undefine
     process.stderr.write(`ferry: unknown command "${first}" (see ferry --help)\n`);
     return EXIT_USAGE;
   } catch (error) {
-    if (isAppError(error, 'CONFIG_INVALID')) {
+    // A bad setting or a bad schema file in the schemas dir: every problem is in the message.
+    if (isAppError(error, 'CONFIG_INVALID') || isAppError(error, 'SCHEMA_INVALID')) {
       process.stderr.write(`ferry: ${error.message}\n`);
       return EXIT_USAGE;
     }

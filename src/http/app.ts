@@ -1,7 +1,9 @@
 import type { Server } from '@tus/server';
 import { Hono, type Context } from 'hono';
 import type { Logger } from 'pino';
+import type { SchemaRegistry } from '../csv/schema/index.js';
 import { appError } from '../errors/catalogue.js';
+import type { ImportService } from '../imports/index.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { PatchHandler } from '../tus/patch-handler.js';
 import type { PostHandler } from '../tus/post-handler.js';
@@ -12,12 +14,14 @@ import { createDownloadRoute, type DownloadStore } from './download-route.js';
 import { createErrorHandler } from './error-handler.js';
 import { errorResponse } from './error-response.js';
 import { createHealthRoute, type HealthState } from './health-route.js';
+import { createImportsRoutes } from './imports-routes.js';
 import { createMetricsRoute } from './metrics-route.js';
 import { createNotFound } from './not-found.js';
 import { createPatchRoute } from './patch-route.js';
 import { createPostRoute } from './post-route.js';
 import { createRequestId } from './request-id.js';
 import { createRequestMetrics } from './request-metrics.js';
+import { createSchemasRoutes } from './schemas-routes.js';
 import { createTusRoute } from './tus-route.js';
 
 export interface AppDeps {
@@ -29,14 +33,16 @@ export interface AppDeps {
   logger: Logger;
   corsOrigins: readonly string[];
   health: HealthState;
+  imports: ImportService;
+  schemas: SchemaRegistry;
 }
 
 /**
  * The hono app. Uploads: POST and PATCH go to our handlers; HEAD, DELETE and OPTIONS to
- * @tus/server; GET to our download route. No bodyLimit or timeout middleware on /files: tus
+ * @tus/server; GET to our download route. /imports and /schemas are the CSV import API. No bodyLimit or timeout middleware on /files: tus
  * enforces sizes while streaming, and uploads may take hours.
  */
-export function createApp({ tus, handlePost, handlePatch, store, metrics, logger, corsOrigins, health }: AppDeps): Hono<AppEnv> {
+export function createApp({ tus, handlePost, handlePatch, store, metrics, logger, corsOrigins, health, imports, schemas }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(createRequestId(), createAccessLog({ logger }), createRequestMetrics(metrics), createCors({ origins: corsOrigins }));
   app.onError(createErrorHandler());
@@ -58,6 +64,8 @@ export function createApp({ tus, handlePost, handlePatch, store, metrics, logger
   app.get('/files/:id', (c) => (c.req.method === 'HEAD' ? tusRoute(c) : downloadRoute(c)));
   // Clients that cannot send PATCH (tus-js-client's overridePatchMethod) POST with X-HTTP-Method-Override.
   app.post('/files/:id', (c) => (c.req.header('X-HTTP-Method-Override')?.toUpperCase() === 'PATCH' ? patchRoute(c) : methodNotAllowed(c)));
+  app.route('/imports', createImportsRoutes(imports));
+  app.route('/schemas', createSchemasRoutes(schemas));
   for (const path of Object.keys(ALLOWED_METHODS)) app.all(path, methodNotAllowed);
   // Preflights for the other routes; the CORS middleware adds the headers.
   app.options('*', () => new Response(null, { status: 204 }));
@@ -68,6 +76,12 @@ const ALLOWED_METHODS: Record<string, string> = {
   '/files': 'POST, OPTIONS',
   '/files/': 'POST, OPTIONS',
   '/files/:id': 'GET, HEAD, PATCH, DELETE, OPTIONS',
+  '/imports': 'POST, OPTIONS',
+  '/imports/:id': 'GET, HEAD, OPTIONS',
+  '/imports/:id/errors': 'GET, HEAD, OPTIONS',
+  '/imports/:id/errors.csv': 'GET, HEAD, OPTIONS',
+  '/schemas': 'GET, HEAD, OPTIONS',
+  '/schemas/:name': 'GET, HEAD, OPTIONS',
 };
 
 function methodNotAllowed(c: Context<AppEnv>): Response {

@@ -193,8 +193,9 @@ export function createImportService({
       const record = newRecord(createImportId(), upload, schema, mode, maxErrors);
       await save(record);
       logger.info({ importId: record.id, uploadId, mode }, 'import queued');
+      const accepted = structuredClone(record);
       enqueue(record);
-      return structuredClone(record);
+      return accepted;
     },
 
     get: find,

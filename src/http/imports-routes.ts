@@ -1,0 +1,83 @@
+import { Hono, type Context } from 'hono';
+import { parseImportRequest, requestInvalid, type ImportService, type ProblemKind, type RequestProblem } from '../imports/index.js';
+import type { AppEnv } from './context.js';
+import { createTextStream } from './text-stream.js';
+
+/** An import request is a few fields: a longer body is refused before it is parsed. */
+const MAX_BODY_BYTES = 64 * 1024;
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 1000;
+
+/**
+ * The import API:
+ * - POST /imports `{uploadId, schema, mode?, maxErrors?}` → 202, the import's state, `Location: /imports/<id>`.
+ * - GET /imports/:id → its state (status, counts, progress, errors by column and by code).
+ * - GET /imports/:id/errors?offset=&limit=&kind= → `{total, offset, limit, errors}`, errors and
+ *   warnings in file order, each with its `kind`; `kind=error` or `kind=warning` keeps one.
+ * - GET /imports/:id/errors.csv → the rejected rows as a CSV attachment, streamed.
+ */
+export function createImportsRoutes(imports: ImportService): Hono<AppEnv> {
+  const routes = new Hono<AppEnv>();
+
+  routes.post('/', async (c) => {
+    const request = parseImportRequest(await readJsonBody(c));
+    const state = await imports.start(request);
+    c.set('uploadId', state.uploadId);
+    return c.json(state, 202, { Location: `/imports/${state.id}` });
+  });
+
+  routes.get('/:id', async (c) => c.json(await imports.get(c.req.param('id'))));
+
+  routes.get('/:id/errors', async (c) => {
+    const page = parseErrorPage(c);
+    return c.json(await imports.errors(c.req.param('id'), page));
+  });
+
+  routes.get('/:id/errors.csv', async (c) => {
+    const { id } = await imports.get(c.req.param('id'));
+    return new Response(createTextStream(imports.errorsCsv(id)), {
+      status: 200,
+      headers: {
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="${id}-errors.csv"`,
+        'X-Content-Type-Options': 'nosniff',
+        'Cache-Control': 'no-store',
+      },
+    });
+  });
+
+  return routes;
+}
+
+async function readJsonBody(c: Context<AppEnv>): Promise<unknown> {
+  const declared = Number(c.req.header('content-length') ?? 0);
+  const text = declared > MAX_BODY_BYTES ? undefined : await c.req.text();
+  if (text === undefined || Buffer.byteLength(text) > MAX_BODY_BYTES) {
+    throw requestInvalid([{ field: '', message: `the body must be at most ${MAX_BODY_BYTES} bytes of JSON` }]);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw requestInvalid([{ field: '', message: 'the body is not valid JSON' }]);
+  }
+}
+
+/** `offset` (default 0), `limit` (default 100, at most 1000) and `kind`; every bad one is listed. */
+function parseErrorPage(c: Context<AppEnv>): { offset: number; limit: number; kind?: ProblemKind } {
+  const problems: RequestProblem[] = [];
+  const offset = parseCount(c.req.query('offset'), 0, 0, Number.MAX_SAFE_INTEGER);
+  const limit = parseCount(c.req.query('limit'), DEFAULT_LIMIT, 1, MAX_LIMIT);
+  const kind = c.req.query('kind');
+  if (offset === undefined) problems.push({ field: 'offset', message: 'must be an integer of 0 or more' });
+  if (limit === undefined) problems.push({ field: 'limit', message: `must be an integer from 1 to ${MAX_LIMIT}` });
+  if (kind !== undefined && kind !== 'error' && kind !== 'warning') problems.push({ field: 'kind', message: 'must be error or warning' });
+  if (problems.length > 0 || offset === undefined || limit === undefined) throw requestInvalid(problems);
+  return kind === undefined ? { offset, limit } : { offset, limit, kind: kind as ProblemKind };
+}
+
+function parseCount(raw: string | undefined, fallback: number, minimum: number, maximum: number): number | undefined {
+  if (raw === undefined) return fallback;
+  if (!/^\d{1,16}$/.test(raw)) return undefined;
+  const value = Number(raw);
+  return value >= minimum && value <= maximum ? value : undefined;
+}
