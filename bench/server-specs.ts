@@ -19,10 +19,11 @@ function benchScript(file: string, extra: readonly string[]): ServerSpec['nodeAr
 }
 
 export const SERVER_SPECS: Record<ServerName, ServerSpec> = {
+  // ferry runs as in production (the Docker image): compiled by `npm run build`, no tsx.
   ferry: {
     name: 'ferry',
     label: 'ferry',
-    nodeArgs: (host, port, dataDir) => ['--import', 'tsx', 'src/main.ts', '--host', host, '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn'],
+    nodeArgs: (host, port, dataDir) => ['dist/main.js', '--host', host, '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn'],
   },
   'peer-listen': { name: 'peer-listen', label: 'peer (listen)', nodeArgs: benchScript('peer-server.ts', ['--mode', 'listen']) },
   'peer-hono': { name: 'peer-hono', label: 'peer (hono)', nodeArgs: benchScript('peer-server.ts', ['--mode', 'hono']) },

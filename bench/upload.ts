@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { benchCases, runCase, type BenchCase, type Measurement } from './cases.js';
 import { parseOptions, USAGE, type BenchOptions } from './options.js';
 import { renderJson, renderMarkdown, Results } from './report.js';
 import { killAllServersNow, ServerProcess } from './server-process.js';
-import { SERVER_SPECS } from './server-specs.js';
+import { REPO_ROOT, SERVER_SPECS } from './server-specs.js';
 
 /**
  * The upload benchmark: ferry against stock @tus/server (two ways) and a bare node:http
@@ -62,6 +63,14 @@ async function main(): Promise<number> {
   if (options === undefined) {
     process.stdout.write(USAGE);
     return 0;
+  }
+  if (options.servers.includes('ferry')) {
+    progress('building ferry (npm run build)…');
+    const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (build.status !== 0) {
+      process.stderr.write('bench: npm run build failed\n');
+      return 1;
+    }
   }
   const loadBefore = loadavg()[0];
   const servers: ServerProcess[] = [];
