@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { SchemaRegistry } from '../csv/schema/index.js';
-import type { AppError } from '../errors/app-error.js';
+import { isAppError, type AppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
 import { errorsCsvLines, type RejectedFileLine } from './errors-csv.js';
 import { executeImport } from './execute-import.js';
@@ -139,8 +139,10 @@ export function createImportService({
       }
       const failure = toFailure(error);
       fail(record, failure.code, failure.message);
-      if (failure.status >= 500) log.error({ err: error, code: failure.code }, 'import failed');
-      else log.info({ code: failure.code }, 'import failed');
+      // A database driver's message (the AppError's cause) may quote a cell: only our own errors are logged whole.
+      if (failure.status < 500) log.info({ code: failure.code }, 'import failed');
+      else if (isAppError(error)) log.error({ code: failure.code, details: error.details }, 'import failed');
+      else log.error({ err: error, code: failure.code }, 'import failed');
     } finally {
       running = undefined;
       active.delete(record.id);

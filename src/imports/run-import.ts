@@ -34,7 +34,7 @@ export interface RunImportOptions {
   sink?: Sink;
   /** Rows per sink write, default 1000. */
   batchSize?: number;
-  /** After each chunk of the source, and once at the end. */
+  /** After each chunk of the source, and once at the end (also when the run fails). */
   onProgress?: (progress: { bytesRead: number; rowsRead: number }) => void;
   /** Every error and warning entry, in file order (awaited: a slow consumer slows the import down). */
   onProblem?: ProblemCallback;
@@ -108,6 +108,7 @@ export async function runImport(options: RunImportOptions): Promise<ImportSummar
     onProgress?.({ bytesRead, rowsRead: summary.rowsRead });
     return summary;
   } catch (error) {
+    onProgress?.({ bytesRead, rowsRead: summary.rowsRead });
     await writer?.rollback().catch(() => undefined);
     throw error;
   }

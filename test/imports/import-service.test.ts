@@ -15,8 +15,8 @@ const UPLOAD_ID = 'a'.repeat(32);
 const BIG_ROWS = 150_000;
 
 /** One service on `dataDir` (a "process"); `close` it to stop it, as ferry.close() does. */
-function openService(dataDir: string, store: FerryStore, logs: Record<string, unknown>[] = []): ImportService & { closeAll(): Promise<void> } {
-  const sink = createLazySink(() => createSink({ dataDir, databaseUrl: '' }));
+function openService(dataDir: string, store: FerryStore, logs: Record<string, unknown>[] = [], databaseUrl = ''): ImportService & { closeAll(): Promise<void> } {
+  const sink = createLazySink(() => createSink({ dataDir, databaseUrl }));
   const logger = createLogger('info', { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
   const service = createImportService({ dataDir, schemas: createSchemaRegistry([defineSchema(peopleSchema())]), sink, store, logger, progressIntervalMs: 50 });
   return Object.assign(service, {
@@ -144,5 +144,20 @@ describe('restarts', () => {
     }, 30_000);
     const state = await finished(service, `upload-${UPLOAD_ID}`);
     assert.equal(state.progress.bytesRead, upload.size);
+  });
+});
+
+describe('failures', () => {
+  test('a database that cannot be reached fails the import with IMPORT_DATABASE_FAILED; the log has the code, no cause', async (t) => {
+    const { dataDir, store, upload } = await setup(t, peopleCsv(3));
+    const logs: Record<string, unknown>[] = [];
+    const service = openService(dataDir, store, logs, 'postgres://postgres@127.0.0.1:1/test');
+    t.after(() => service.closeAll());
+    await service.onUploadFinished(upload);
+    const state = await finished(service, `upload-${UPLOAD_ID}`);
+    assert.deepEqual([state.status, state.failure?.code, state.summary.rowsRead], ['failed', 'IMPORT_DATABASE_FAILED', 3]);
+    const logged = logs.find((entry) => entry.msg === 'import failed');
+    assert.deepEqual([logged?.level, logged?.code, logged?.err], [50, 'IMPORT_DATABASE_FAILED', undefined]);
+    assert.equal((await store.getUpload(UPLOAD_ID)).offset, upload.size, 'the upload is kept');
   });
 });
