@@ -15,6 +15,7 @@ import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { FerryStore } from './store/ferry-store.js';
 import { createTusServer } from './tus/create-tus-server.js';
 import { createFinishUpload, type UploadFinishedCallback } from './tus/finish-upload.js';
+import { createHeadHandler } from './tus/head-handler.js';
 import { createPatchHandler } from './tus/patch-handler.js';
 import { createPostHandler } from './tus/post-handler.js';
 
@@ -78,9 +79,10 @@ export function createFerry(config: Config, { logger = createLogger(config.logLe
   });
   const tus = createTusServer({ config, store, locker, metrics });
   const handlePost = createPostHandler({ store, locker, maxSize: config.maxSize, publicUrl: config.publicUrl, finishUpload, events: tus });
+  const handleHead = createHeadHandler({ store, locker });
   const handlePatch = createPatchHandler({ store, locker, maxSize: config.maxSize, finishUpload, events: tus });
   const health = { shuttingDown: false };
-  const app = createApp({ tus, handlePost, handlePatch, store, metrics, logger, corsOrigins: config.corsOrigins, health, imports, schemas });
+  const app = createApp({ tus, handlePost, handleHead, handlePatch, store, metrics, logger, corsOrigins: config.corsOrigins, health, imports, schemas });
   const server = createHttpServer(app);
   const stopSweep = config.uploadExpiresMs > 0 ? startExpirySweep(tus, config.expirySweepMs, logger) : () => undefined;
 

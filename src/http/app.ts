@@ -5,6 +5,7 @@ import type { SchemaRegistry } from '../csv/schema/index.js';
 import { appError } from '../errors/catalogue.js';
 import type { ImportService } from '../imports/index.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { HeadHandler } from '../tus/head-handler.js';
 import type { PatchHandler } from '../tus/patch-handler.js';
 import type { PostHandler } from '../tus/post-handler.js';
 import { createAccessLog } from './access-log.js';
@@ -13,6 +14,7 @@ import { createCors } from './cors.js';
 import { createDownloadRoute, type DownloadStore } from './download-route.js';
 import { createErrorHandler } from './error-handler.js';
 import { errorResponse } from './error-response.js';
+import { createHeadRoute } from './head-route.js';
 import { createHealthRoute, type HealthState } from './health-route.js';
 import { createImportsRoutes } from './imports-routes.js';
 import { createMetricsRoute } from './metrics-route.js';
@@ -27,6 +29,7 @@ import { createTusRoute } from './tus-route.js';
 export interface AppDeps {
   tus: Server;
   handlePost: PostHandler;
+  handleHead: HeadHandler;
   handlePatch: PatchHandler;
   store: DownloadStore;
   metrics: Metrics;
@@ -38,11 +41,12 @@ export interface AppDeps {
 }
 
 /**
- * The hono app. Uploads: POST and PATCH go to our handlers; HEAD, DELETE and OPTIONS to
- * @tus/server; GET to our download route. /imports and /schemas are the CSV import API. No bodyLimit or timeout middleware on /files: tus
- * enforces sizes while streaming, and uploads may take hours.
+ * The hono app. Uploads: POST, HEAD and PATCH go to our handlers; DELETE and OPTIONS to
+ * @tus/server; GET to our download route. /imports and /schemas are the CSV import API.
+ * No bodyLimit or timeout middleware on /files: tus enforces sizes while streaming, and
+ * uploads may take hours.
  */
-export function createApp({ tus, handlePost, handlePatch, store, metrics, logger, corsOrigins, health, imports, schemas }: AppDeps): Hono<AppEnv> {
+export function createApp({ tus, handlePost, handleHead, handlePatch, store, metrics, logger, corsOrigins, health, imports, schemas }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(createRequestId(), createAccessLog({ logger }), createRequestMetrics(metrics), createCors({ origins: corsOrigins }));
   app.onError(createErrorHandler());
@@ -50,6 +54,7 @@ export function createApp({ tus, handlePost, handlePatch, store, metrics, logger
 
   const tusRoute = createTusRoute(tus);
   const postRoute = createPostRoute({ handlePost, metrics });
+  const headRoute = createHeadRoute(handleHead);
   const patchRoute = createPatchRoute({ handlePatch, metrics });
   const downloadRoute = createDownloadRoute(store);
 
@@ -60,8 +65,8 @@ export function createApp({ tus, handlePost, handlePatch, store, metrics, logger
   app.on('OPTIONS', ['/files', '/files/'], tusRoute);
   app.on(['DELETE', 'OPTIONS'], '/files/:id', tusRoute);
   app.patch('/files/:id', patchRoute);
-  // hono answers HEAD with the GET route: HEAD is tus's (the offset), GET is the download.
-  app.get('/files/:id', (c) => (c.req.method === 'HEAD' ? tusRoute(c) : downloadRoute(c)));
+  // hono answers HEAD with the GET route: HEAD is the tus offset, GET is the download.
+  app.get('/files/:id', (c) => (c.req.method === 'HEAD' ? headRoute(c) : downloadRoute(c)));
   // Clients that cannot send PATCH (tus-js-client's overridePatchMethod) POST with X-HTTP-Method-Override.
   app.post('/files/:id', (c) => (c.req.header('X-HTTP-Method-Override')?.toUpperCase() === 'PATCH' ? patchRoute(c) : methodNotAllowed(c)));
   app.route('/imports', createImportsRoutes(imports));

@@ -33,5 +33,9 @@ describe('expiration', () => {
     assert.equal(download.status, 200);
     assert.equal(await download.text(), 'kept');
     assert.equal((await swept.http().head(unfinishedPath).set(TUS)).status, 404);
+    const finishedHead = await swept.http().head(finishedPath).set(TUS);
+    assert.equal(finishedHead.status, 200, 'a finished upload never expires, however old');
+    assert.equal(finishedHead.headers['upload-offset'], '4');
+    assert.equal(finishedHead.headers['upload-expires'], undefined);
   });
 });
