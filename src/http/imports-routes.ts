@@ -49,14 +49,19 @@ export function createImportsRoutes(imports: ImportService): Hono<AppEnv> {
   return routes;
 }
 
+/** The body as JSON, read up to MAX_BODY_BYTES: a longer body (declared or streamed) is refused unread. */
 async function readJsonBody(c: Context<AppEnv>): Promise<unknown> {
-  const declared = Number(c.req.header('content-length') ?? 0);
-  const text = declared > MAX_BODY_BYTES ? undefined : await c.req.text();
-  if (text === undefined || Buffer.byteLength(text) > MAX_BODY_BYTES) {
-    throw requestInvalid([{ field: '', message: `the body must be at most ${MAX_BODY_BYTES} bytes of JSON` }]);
+  const tooLong = requestInvalid([{ field: '', message: `the body must be at most ${MAX_BODY_BYTES} bytes of JSON` }]);
+  if (Number(c.req.header('content-length') ?? 0) > MAX_BODY_BYTES) throw tooLong;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of c.req.raw.body ?? []) {
+    size += chunk.byteLength;
+    if (size > MAX_BODY_BYTES) throw tooLong;
+    chunks.push(chunk);
   }
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
   } catch {
     throw requestInvalid([{ field: '', message: 'the body is not valid JSON' }]);
   }

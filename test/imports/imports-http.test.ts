@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { describeSchema, defineSchema } from '../../src/csv/schema/index.js';
@@ -130,6 +131,7 @@ describe('POST /imports and GET /imports/:id', () => {
         assert.deepEqual(response.body.error.problems.map((problem: { field: string }) => problem.field), ['uploadId', 'schema', 'mode', 'maxErrors', 'extra']);
       },
     },
+    { name: 'a body over 64 KiB', method: 'POST', url: '/imports', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ uploadId: 'f'.repeat(32), schema: 'x'.repeat(70_000) }), status: 400, code: 'IMPORT_REQUEST_INVALID' },
     { name: 'a JSON array', method: 'POST', url: '/imports', headers: { 'Content-Type': 'application/json' }, body: '[]', status: 400, code: 'IMPORT_REQUEST_INVALID' },
     { name: 'unknown schema', method: 'POST', url: '/imports', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ uploadId: 'f'.repeat(32), schema: 'nobody' }), status: 404, code: 'IMPORT_SCHEMA_UNKNOWN' },
     { name: 'unknown upload', method: 'POST', url: '/imports', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ uploadId: 'f'.repeat(32), schema: 'people' }), status: 404, code: 'UPLOAD_NOT_FOUND' },
@@ -148,6 +150,22 @@ describe('POST /imports and GET /imports/:id', () => {
   for (const testCase of cases) {
     test(`${testCase.method} ${testCase.name} → ${testCase.status}`, () => runCase(ferry, testCase));
   }
+
+  test('a streamed body (no Content-Length) is cut at 64 KiB: 400', async () => {
+    const { hostname, port } = new URL(ferry.baseUrl);
+    const response = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest({ hostname, port, method: 'POST', path: '/imports', headers: { 'Content-Type': 'application/json' } }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      });
+      request.on('error', reject);
+      request.write(`{"schema": "${'x'.repeat(40_000)}`);
+      request.end(`${'x'.repeat(40_000)}"}`);
+    });
+    assert.equal(response.status, 400);
+    assert.match(response.body, /at most 65536 bytes/);
+  });
 
   test('an unfinished upload cannot be imported: 409', async () => {
     const path = await createUpload(ferry, { 'Upload-Length': '100' });
