@@ -3,6 +3,9 @@
 # Run:   docker run -p 1080:1080 -v ferry-data:/data ferry
 
 FROM node:20-bookworm-slim AS build
+# better-sqlite3 compiles its native addon when no prebuilt binary can be fetched.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -14,12 +17,14 @@ FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
     FERRY_HOST=0.0.0.0 \
     FERRY_PORT=1080 \
-    FERRY_DATA_DIR=/data
+    FERRY_DATA_DIR=/data \
+    FERRY_SCHEMAS_DIR=/app/schemas
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
+COPY schemas ./schemas
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
