@@ -1,3 +1,4 @@
+import { readSetting } from '../config/load-config.js';
 import { SETTINGS, type Config, type SettingName } from '../config/settings.js';
 import { usageError } from './command-args.js';
 
@@ -14,17 +15,9 @@ export function readCommandSettings<N extends SettingName>(
   const values: Partial<Record<SettingName, unknown>> = {};
   const problems: string[] = [];
   for (const name of names) {
-    const setting = SETTINGS[name];
-    const fromFlag = flags.get(setting.flag);
-    const fromEnv = env[setting.env];
-    const [raw, source] = fromFlag !== undefined ? [fromFlag, setting.flag]
-      : fromEnv !== undefined ? [fromEnv, setting.env]
-      : [setting.default, 'default'];
-    try {
-      values[name] = setting.parse(raw);
-    } catch (error) {
-      problems.push(`${setting.flag} / ${setting.env} (from ${source}): ${(error as Error).message}`);
-    }
+    const read = readSetting(name, flags, env);
+    if ('problem' in read) problems.push(`${read.problem.setting} (from ${read.problem.source}): ${read.problem.message}`);
+    else values[name] = read.value;
   }
   if (problems.length > 0) throw usageError(problems.join('; '));
   return values as Pick<Config, N>;

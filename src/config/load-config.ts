@@ -19,23 +19,32 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   const flags = readFlags(argv, problems);
   const values: Record<string, unknown> = {};
   for (const name of SETTING_NAMES) {
-    const setting = SETTINGS[name];
-    const fromFlag = flags.get(setting.flag);
-    const fromEnv = env[setting.env];
-    const [raw, source] = fromFlag !== undefined ? [fromFlag, setting.flag]
-      : fromEnv !== undefined ? [fromEnv, setting.env]
-      : [setting.default, 'default'];
-    try {
-      values[name] = setting.parse(raw);
-    } catch (error) {
-      problems.push({ setting: `${setting.flag} / ${setting.env}`, source, message: (error as Error).message });
-    }
+    const read = readSetting(name, flags, env);
+    if ('problem' in read) problems.push(read.problem);
+    else values[name] = read.value;
   }
   if (problems.length > 0) {
     const lines = problems.map((p) => `${p.setting} (from ${p.source}): ${p.message}`);
     throw appError('CONFIG_INVALID', { message: `invalid configuration:\n  ${lines.join('\n  ')}`, details: { problems } });
   }
   return Object.freeze(values as Config);
+}
+
+/** One setting: its flag, else its `FERRY_*` environment variable, else its default; parsed. */
+export function readSetting(
+  name: SettingName, flags: ReadonlyMap<string, string>, env: NodeJS.ProcessEnv,
+): { value: unknown } | { problem: ConfigProblem } {
+  const setting = SETTINGS[name];
+  const fromFlag = flags.get(setting.flag);
+  const fromEnv = env[setting.env];
+  const [raw, source] = fromFlag !== undefined ? [fromFlag, setting.flag]
+    : fromEnv !== undefined ? [fromEnv, setting.env]
+    : [setting.default, 'default'];
+  try {
+    return { value: setting.parse(raw) };
+  } catch (error) {
+    return { problem: { setting: `${setting.flag} / ${setting.env}`, source, message: (error as Error).message } };
+  }
 }
 
 function readFlags(argv: readonly string[], problems: ConfigProblem[]): Map<string, string> {
