@@ -56,7 +56,12 @@ export interface ImportService {
    * Never throws: problems are recorded on the import or logged.
    */
   onUploadFinished(upload: UploadInfo): Promise<void>;
-  /** At start-up: re-runs imports a stop interrupted, once; one interrupted again fails with IMPORT_INTERRUPTED. */
+  /**
+   * At start-up: re-runs imports a stop interrupted, once; one interrupted again fails with
+   * IMPORT_INTERRUPTED. Then, in the background (it resolves before that scan ends), gives
+   * every finished upload with `schema` metadata but no `upload-<uploadId>` import the
+   * automatic import a crash right after its finish lost, queued after the re-runs.
+   */
   recover(): Promise<void>;
   /** Aborts the running import (rolled back, queued again for the next start) and waits for it; the queue stays on disk. */
   close(): Promise<void>;
@@ -79,6 +84,7 @@ export function createImportService({
   const saving = new Map<string, Promise<void>>();
   const queue: ImportRecord[] = [];
   let draining: Promise<void> | undefined;
+  let scanning: Promise<void> | undefined;
   let running: AbortController | undefined;
   let closed = false;
 
@@ -158,8 +164,9 @@ export function createImportService({
     return stored;
   }
 
-  async function createAutomaticImport(upload: UploadInfo, schemaName: string, id: string): Promise<void> {
-    if ((await readImportRecord(directory, id)) !== undefined) return;
+  /** True when it saved a new record (queued, or failed at once). */
+  async function createAutomaticImport(upload: UploadInfo, schemaName: string, id: string): Promise<boolean> {
+    if ((await readImportRecord(directory, id)) !== undefined) return false;
     const log = logger.child({ importId: id, uploadId: upload.id });
     let mode: ImportMode;
     try {
@@ -169,7 +176,7 @@ export function createImportService({
       fail(record, (error as AppError).code, (error as AppError).message);
       await save(record);
       log.info({ code: record.failure?.code }, 'import failed');
-      return;
+      return true;
     }
     const record = newRecord(id, upload, schemaName, mode, DEFAULT_MAX_ERRORS);
     if (schemas.get(schemaName) === undefined) {
@@ -177,11 +184,48 @@ export function createImportService({
       fail(record, unknown.code, unknown.message);
       await save(record);
       log.info({ code: unknown.code }, 'import failed');
-      return;
+      return true;
     }
     await save(record);
     log.info({ mode }, 'import queued');
     enqueue(record);
+    return true;
+  }
+
+  /** onUploadFinished; true when it created the upload's automatic import. */
+  async function startAutomaticImport(upload: UploadInfo): Promise<boolean> {
+    const schemaName = upload.metadata?.schema;
+    if (schemaName === undefined || schemaName === null || schemaName === '') return false;
+    const id = importIdForUpload(upload.id);
+    if (closed || claimed.has(id) || active.has(id)) return false;
+    claimed.add(id);
+    try {
+      return await createAutomaticImport(upload, schemaName, id);
+    } catch (error) {
+      logger.error({ err: error, importId: id, uploadId: upload.id }, 'automatic import not started');
+      return false;
+    } finally {
+      claimed.delete(id);
+    }
+  }
+
+  /**
+   * The crash window between an upload's finish (bytes fsynced) and its automatic import's
+   * first save: every finished upload is offered to startAutomaticImport, one at a time,
+   * which skips those without `schema` or with a record. Stops when the service closes.
+   */
+  async function startMissedImports(): Promise<void> {
+    let started = 0;
+    try {
+      for await (const upload of store.finishedUploads()) {
+        if (closed) return;
+        if (await startAutomaticImport(upload)) started += 1;
+      }
+    } catch (error) {
+      logger.error({ err: error }, 'finished uploads not scanned for missed automatic imports');
+      return;
+    }
+    logger.info({ started }, 'finished uploads scanned for missed automatic imports');
   }
 
   return {
@@ -232,18 +276,7 @@ export function createImportService({
     },
 
     async onUploadFinished(upload) {
-      const schemaName = upload.metadata?.schema;
-      if (schemaName === undefined || schemaName === null || schemaName === '') return;
-      const id = importIdForUpload(upload.id);
-      if (closed || claimed.has(id) || active.has(id)) return;
-      claimed.add(id);
-      try {
-        await createAutomaticImport(upload, schemaName, id);
-      } catch (error) {
-        logger.error({ err: error, importId: id, uploadId: upload.id }, 'automatic import not started');
-      } finally {
-        claimed.delete(id);
-      }
+      await startAutomaticImport(upload);
     },
 
     async recover() {
@@ -273,11 +306,13 @@ export function createImportService({
         await save(record);
         enqueue(record);
       }
+      scanning ??= startMissedImports();
     },
 
     async close() {
       closed = true;
       running?.abort(appError('HTTP_SHUTTING_DOWN'));
+      await scanning;
       await draining;
       await Promise.allSettled([...saving.values()]);
     },

@@ -16,4 +16,6 @@ export interface UploadSource {
   getUpload(id: string): Promise<UploadInfo>;
   /** A finished upload's bytes as a pull-based stream (UPLOAD_NOT_FINISHED otherwise). */
   openDownload(id: string): Promise<{ size: number; stream: ReadableStream<Uint8Array> }>;
+  /** Every finished upload, read one at a time (never all at once). */
+  finishedUploads(): AsyncIterable<UploadInfo>;
 }

@@ -20,7 +20,7 @@ import type { AppendResult, ByteRange, ByteSource, Download, FerryStoreOptions, 
  * (named by the id; its size is the offset) and `<id>.json` beside it. An upload being
  * written has a writer: its aggregator feeds one open file handle, and its state answers
  * `getUpload` from memory. Beyond the DataStore contract: `append` (with a byte limit and
- * a finished flag), `rollback`, `openDownload`, `stats` and `shutdown`.
+ * a finished flag), `rollback`, `finishedUploads`, `openDownload`, `stats` and `shutdown`.
  */
 export class FerryStore extends DataStore {
   readonly #directory: string;
@@ -126,6 +126,24 @@ export class FerryStore extends DataStore {
       }
     }
     return deleted;
+  }
+
+  /**
+   * Every finished upload (its offset reached its declared size), read one at a time:
+   * only the ids are listed up front. One deleted meanwhile is skipped; one that cannot be
+   * read is reported to the observer and skipped.
+   */
+  async *finishedUploads(): AsyncGenerator<Upload> {
+    for (const id of await listUploadIds(this.#directory)) {
+      let upload: Upload;
+      try {
+        upload = await this.getUpload(id);
+      } catch (error) {
+        if (!isAppError(error, 'UPLOAD_NOT_FOUND')) this.#observer?.onError?.(error as Error, id);
+        continue;
+      }
+      if (upload.size !== undefined && upload.offset === upload.size) yield upload;
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
+import { Upload } from '@tus/utils';
 import { createSchemaRegistry, defineSchema } from '../../src/csv/schema/index.js';
 import { createImportService, createLazySink, type ImportRecord, type ImportService } from '../../src/imports/index.js';
 import { createSink } from '../../src/imports/sinks/index.js';
@@ -144,6 +145,44 @@ describe('restarts', () => {
     }, 30_000);
     const state = await finished(service, `upload-${UPLOAD_ID}`);
     assert.equal(state.progress.bytesRead, upload.size);
+  });
+});
+
+describe('automatic imports a crash lost', () => {
+  const SCANNED = 'finished uploads scanned for missed automatic imports';
+
+  /** recover() and waits for its background scan; returns how many imports it started. */
+  async function recoverAndScan(service: ImportService, logs: Record<string, unknown>[]): Promise<number> {
+    await service.recover();
+    await waitFor('the start-up scan', () => logs.some((entry) => entry.msg === SCANNED));
+    return logs.find((entry) => entry.msg === SCANNED)!.started as number;
+  }
+
+  test('recover() imports finished uploads with schema metadata and no import, once; never unfinished or schema-less ones', async (t) => {
+    const { dataDir, store } = await setup(t, peopleCsv(20));
+    const unfinished = 'b'.repeat(32);
+    await store.create(new Upload({ id: unfinished, size: 100, offset: 0, metadata: { schema: 'people' } }));
+    await store.append([Buffer.from(peopleCsv(1))], unfinished, 0, 100);
+    await storeUpload(store, 'c'.repeat(32), peopleCsv(5), { filename: 'plain.csv' });
+    await storeUpload(store, 'd'.repeat(32), peopleCsv(5), { schema: 'nobody' });
+
+    const logs: Record<string, unknown>[] = [];
+    const first = openService(dataDir, store, logs);
+    assert.equal(await recoverAndScan(first, logs), 2);
+    const state = await finished(first, `upload-${UPLOAD_ID}`);
+    assert.deepEqual([state.status, state.summary.rowsImported, state.attempts], ['succeeded', 20, 1]);
+    const unknown = await first.get(`upload-${'d'.repeat(32)}`);
+    assert.deepEqual([unknown.status, unknown.failure?.code], ['failed', 'IMPORT_SCHEMA_UNKNOWN']);
+    await first.closeAll();
+
+    const again: Record<string, unknown>[] = [];
+    const second = openService(dataDir, store, again);
+    t.after(() => second.closeAll());
+    assert.equal(await recoverAndScan(second, again), 0);
+    assert.equal(sqliteCount(dataDir, 'people'), 20, 'the rows are there once');
+    assert.equal((await storedState(dataDir, `upload-${UPLOAD_ID}`)).attempts, 1);
+    const records = (await readdir(path.join(dataDir, 'imports'))).filter((file) => file.endsWith('.json')).sort();
+    assert.deepEqual(records, [`upload-${UPLOAD_ID}.json`, `upload-${'d'.repeat(32)}.json`]);
   });
 });
 

@@ -445,6 +445,24 @@ describe('FerryStore: lifecycle', () => {
     assert.equal(store.stats().openUploads, 1);
   });
 
+  test('finishedUploads yields the finished uploads only; an unreadable one is reported and skipped', async (t) => {
+    const directory = await makeTempDir();
+    const { store, seen } = await openStore(t, {}, directory);
+    await create(store, 'done', 3, { metadata: { schema: 'people' } });
+    await store.append(chunks('abc'), 'done', 0, 3);
+    await create(store, 'empty', 0);
+    await create(store, 'partial', 3, { metadata: { schema: 'people' } });
+    await store.append(chunks('ab'), 'partial', 0, 3);
+    await create(store, 'deferred', undefined);
+    await writeFile(path.join(directory, 'corrupt'), 'x');
+    await writeFile(path.join(directory, 'corrupt.json'), '{not json');
+    const found: Record<string, unknown>[] = [];
+    for await (const upload of store.finishedUploads()) found.push({ id: upload.id, offset: upload.offset, metadata: upload.metadata });
+    found.sort((a, b) => String(a.id).localeCompare(String(b.id)));
+    assert.deepEqual(found, [{ id: 'done', offset: 3, metadata: { schema: 'people' } }, { id: 'empty', offset: 0, metadata: undefined }]);
+    assert.deepEqual(seen.errors.map((error) => isAppError(error, 'UPLOAD_STORE_FAILED')), [true]);
+  });
+
   test('the data directory is created when missing', async (t) => {
     const directory = path.join(await makeTempDir(), 'a', 'b');
     const { store } = await openStore(t, {}, directory);
