@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SERVER_NAMES, type ServerName } from './server-specs.js';
+import { parseNameList, parsePositiveInteger } from './arg-parsers.js';
 
 export interface BenchOptions {
   runs: number;
@@ -32,20 +33,6 @@ export function parseByteSize(text: string): number {
   return bytes;
 }
 
-function parsePositiveInteger(flag: string, text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new Error(`${flag} needs a positive integer, got "${text}"`);
-  return Number(text);
-}
-
-function parseServers(text: string): ServerName[] {
-  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
-  const unknown = names.filter((name) => !(SERVER_NAMES as readonly string[]).includes(name));
-  if (unknown.length > 0 || names.length === 0) {
-    throw new Error(`--only takes a comma-separated list of ${SERVER_NAMES.join(', ')}; got "${text}"`);
-  }
-  return SERVER_NAMES.filter((name) => names.includes(name));
-}
-
 /** Parses the command line; returns undefined when --help was asked for. Throws on bad input. */
 export function parseOptions(argv: readonly string[]): BenchOptions | undefined {
   const { values } = parseArgs({
@@ -66,7 +53,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
     runs: parsePositiveInteger('--runs', values.runs),
     size: parseByteSize(values.size),
     smallCount: parsePositiveInteger('--small-count', values['small-count']),
-    servers: parseServers(values.only),
+    servers: parseNameList('--only', values.only, SERVER_NAMES),
     jsonPath: values.json,
   };
 }

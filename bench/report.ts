@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { formatBytes, SMALL_CONCURRENCY, type BenchCase, type Measurement } from './cases.js';
 import type { ServerName, ServerSpec } from './server-specs.js';
 import { median } from './stats.js';
+import { num, targetJson, targetRow, type Target } from './targets.js';
 
 const TARGET_SIZE = 1024 ** 3;
 const PEERS: readonly ServerName[] = ['peer-listen', 'peer-hono'];
@@ -30,14 +31,6 @@ export class Results {
   has(server: ServerName): boolean {
     return this.servers.some((spec) => spec.name === server);
   }
-}
-
-interface Target {
-  name: string;
-  value: number | undefined;
-  unit: '×' | 'MiB';
-  goal: string;
-  met: (value: number) => boolean;
 }
 
 type Median = { [K in Exclude<keyof Measurement, 'rss'>]: number } & { rssStartMiB: number; rssPeakMiB: number };
@@ -80,12 +73,6 @@ function targets(results: Results): Target[] {
   ];
 }
 
-function num(value: number): string {
-  if (!Number.isFinite(value)) return '–';
-  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
-  return value.toFixed(digits);
-}
-
 function share(seconds: number, wallSeconds: number): string {
   return `${num(seconds)} (${Math.round((100 * seconds) / wallSeconds)}%)`;
 }
@@ -94,16 +81,6 @@ function throughputCell(runs: readonly Measurement[], m: Median): string {
   if (runs.length < 2) return num(m.throughput);
   const values = runs.map((run) => run.throughput);
   return `${num(m.throughput)} (${num(Math.min(...values))}–${num(Math.max(...values))})`;
-}
-
-function verdict(target: Target): string {
-  if (target.value === undefined) return 'n/a';
-  return target.met(target.value) ? 'PASS' : 'SHORT';
-}
-
-function describeValue(target: Target): string {
-  if (target.value === undefined) return 'n/a (server not run)';
-  return target.unit === '×' ? `${target.value.toFixed(2)}×` : `${num(target.value)} MiB`;
 }
 
 export function renderMarkdown(results: Results): string {
@@ -138,7 +115,7 @@ export function renderMarkdown(results: Results): string {
     );
   }
   lines.push('', '| target | measured | goal | verdict |', '|---|---:|---|---|');
-  for (const target of targets(results)) lines.push(`| ${target.name} | ${describeValue(target)} | ${target.goal} | ${verdict(target)} |`);
+  for (const target of targets(results)) lines.push(targetRow(target, 'server not run'));
   if (size !== TARGET_SIZE) lines.push('', `Note: the targets are set for a 1 GiB upload; this run used ${formatBytes(size)}.`);
   if (runs > 1) lines.push('', 'Ratios are the median over runs of the ratio within each run.');
   return `${lines.join('\n')}\n`;
@@ -159,6 +136,6 @@ export function renderJson(results: Results): string {
         return [server.name, { median: medianOf(runs), runs }];
       })),
     })),
-    targets: targets(results).map((t) => ({ name: t.name, value: t.value ?? null, unit: t.unit, goal: t.goal, verdict: verdict(t) })),
+    targets: targets(results).map(targetJson),
   }, null, 2)}\n`;
 }

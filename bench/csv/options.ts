@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CASE_KEYS, type CaseKey } from './cases.js';
+import { parseNameList, parsePositiveInteger } from '../arg-parsers.js';
 
 export interface CsvBenchOptions {
   rows: number;
@@ -17,22 +18,6 @@ export const USAGE = `usage: npm run bench:csv -- [flags]
   --help              print this help
 `;
 
-function parsePositiveInteger(flag: string, text: string): number {
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)) || Number(text) < 1) {
-    throw new Error(`${flag} needs a positive integer, got "${text}"`);
-  }
-  return Number(text);
-}
-
-function parseCases(text: string): CaseKey[] {
-  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
-  const unknown = names.filter((name) => !(CASE_KEYS as readonly string[]).includes(name));
-  if (unknown.length > 0 || names.length === 0) {
-    throw new Error(`--only takes a comma-separated list of ${CASE_KEYS.join(', ')}; got "${text}"`);
-  }
-  return CASE_KEYS.filter((key) => names.includes(key));
-}
-
 /** Parses the command line; returns undefined when --help was asked for. Throws on bad input. */
 export function parseOptions(argv: readonly string[]): CsvBenchOptions | undefined {
   const { values } = parseArgs({
@@ -47,5 +32,5 @@ export function parseOptions(argv: readonly string[]): CsvBenchOptions | undefin
     },
   });
   if (values.help) return undefined;
-  return { rows: parsePositiveInteger('--rows', values.rows), cases: parseCases(values.only), jsonPath: values.json };
+  return { rows: parsePositiveInteger('--rows', values.rows), cases: parseNameList('--only', values.only, CASE_KEYS), jsonPath: values.json };
 }

@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { CASE_LABELS, type CaseKey, type CaseResult } from './cases.js';
 import { DATA_DESCRIPTION } from './data.js';
 import { DEFAULT_ROWS } from './options.js';
+import { num, targetJson, targetRow, type Target } from '../targets.js';
 
 const MB = 1_000_000;
 
@@ -13,14 +14,6 @@ export interface CsvBenchResults {
   loadBefore: number;
   generateSeconds: number;
   cases: readonly CaseResult[];
-}
-
-interface Target {
-  name: string;
-  value: number | undefined;
-  unit: '×' | 'MiB';
-  goal: string;
-  met: (value: number) => boolean;
 }
 
 const rowsPerSecond = (result: CaseResult): number => result.rows / result.seconds;
@@ -55,22 +48,6 @@ function targets(results: CsvBenchResults): Target[] {
   ];
 }
 
-function num(value: number): string {
-  if (!Number.isFinite(value)) return '–';
-  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
-  return value.toFixed(digits);
-}
-
-function verdict(target: Target): string {
-  if (target.value === undefined) return 'n/a';
-  return target.met(target.value) ? 'PASS' : 'SHORT';
-}
-
-function describeValue(target: Target): string {
-  if (target.value === undefined) return 'n/a (case not run)';
-  return target.unit === '×' ? `${target.value.toFixed(2)}×` : `${num(target.value)} MiB`;
-}
-
 function comparison(results: CsvBenchResults, key: CaseKey): string {
   const reference = REFERENCES[key];
   const value = ratio(results, key);
@@ -101,7 +78,7 @@ export function renderMarkdown(results: CsvBenchResults): string {
     lines.push(`| ${CASE_LABELS[result.key]} | ${num(mbPerSecond(result))} | ${Math.round(rowsPerSecond(result))} | ${num(result.seconds)} | ${cpuCell(result)} | ${result.rssStartMiB === null ? '' : `${num(result.rssStartMiB)} → `}${num(result.rssPeakMiB)} | ${comparison(results, result.key)} |`);
   }
   lines.push('', '| target | measured | goal | verdict |', '|---|---:|---|---|');
-  for (const target of targets(results)) lines.push(`| ${target.name} | ${describeValue(target)} | ${target.goal} | ${verdict(target)} |`);
+  for (const target of targets(results)) lines.push(targetRow(target, 'case not run'));
   if (results.rows !== DEFAULT_ROWS) lines.push('', `Note: the targets are set for ${DEFAULT_ROWS} rows; this run used ${results.rows}.`);
   return `${lines.join('\n')}\n`;
 }
@@ -113,6 +90,6 @@ export function renderJson(results: CsvBenchResults): string {
     cpus: cpus().length,
     ...results,
     cases: results.cases.map((result) => ({ ...result, mbPerSecond: mbPerSecond(result), rowsPerSecond: rowsPerSecond(result), ratio: ratio(results, result.key) ?? null })),
-    targets: targets(results).map((t) => ({ name: t.name, value: t.value ?? null, unit: t.unit, goal: t.goal, verdict: verdict(t) })),
+    targets: targets(results).map(targetJson),
   }, null, 2)}\n`;
 }
