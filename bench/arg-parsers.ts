@@ -15,3 +15,22 @@ export function parseNameList<T extends string>(flag: string, text: string, allo
   }
   return allowed.filter((name) => names.includes(name));
 }
+
+/**
+ * A benchmark's options from its command line, or the exit code to end with: 0 after
+ * printing the usage for --help, 2 after a bad flag (with the usage on stderr).
+ */
+export function readCommandLine<T>(parse: (argv: readonly string[]) => T | undefined, usage: string): T | number {
+  let options: T | undefined;
+  try {
+    options = parse(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  if (options === undefined) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  return options;
+}

@@ -10,6 +10,7 @@ import { parseOptions, USAGE, type CsvBenchOptions } from './csv/options.js';
 import { checkpoint, connectPostgres, copyCommand, countRows, createTableLikeFerry, dropTables, psqlArgs, psqlEnv, type Postgres } from './csv/postgres.js';
 import { renderJson, renderMarkdown } from './csv/report.js';
 import { countSqliteRows } from './csv/sqlite.js';
+import { readCommandLine } from './arg-parsers.js';
 
 /**
  * The CSV import benchmark: one generated file, each case in its own child process
@@ -115,17 +116,8 @@ function cleanUp(run: Run): void {
 }
 
 async function main(): Promise<number> {
-  let options: CsvBenchOptions | undefined;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`bench: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (options === undefined) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const options = readCommandLine(parseOptions, USAGE);
+  if (typeof options === 'number') return options;
   const table = `bench_csv_${randomBytes(4).toString('hex')}`;
   const run: Run = { dir: mkdtempSync(join(tmpdir(), 'ferry-bench-csv-')), table, copyTable: `${table}_psql`, postgres: undefined };
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {

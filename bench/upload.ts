@@ -6,6 +6,7 @@ import { parseOptions, USAGE, type BenchOptions } from './options.js';
 import { renderJson, renderMarkdown, Results } from './report.js';
 import { killAllServersNow, ServerProcess } from './server-process.js';
 import { REPO_ROOT, SERVER_SPECS } from './server-specs.js';
+import { readCommandLine } from './arg-parsers.js';
 
 /**
  * The upload benchmark: ferry against stock @tus/server (two ways) and a bare node:http
@@ -53,17 +54,8 @@ async function measure(servers: readonly ServerProcess[], options: BenchOptions,
 }
 
 async function main(): Promise<number> {
-  let options: BenchOptions | undefined;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`bench: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (options === undefined) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const options = readCommandLine(parseOptions, USAGE);
+  if (typeof options === 'number') return options;
   if (options.servers.includes('ferry')) {
     progress('building ferry (npm run build)…');
     const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });

@@ -36,14 +36,18 @@ export function parseString(raw: string): string {
   return raw;
 }
 
+/** `text` as a URL, or an Error with `problem` as its message. */
+function toUrl(text: string, problem: string): URL {
+  try {
+    return new URL(text);
+  } catch {
+    throw new Error(problem);
+  }
+}
+
 export function parseHttpUrlOrEmpty(raw: string): string {
   if (raw === '') return '';
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new Error(`"${raw}" is not a URL`);
-  }
+  const url = toUrl(raw, `"${raw}" is not a URL`);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`"${raw}" is not an http(s) URL`);
   return url.href.replace(/\/+$/, '');
 }
@@ -54,12 +58,7 @@ export function parseOrigins(raw: string): string[] {
   if (origins.length === 0) throw new Error('give "*" or at least one origin');
   for (const origin of origins) {
     if (origin === '*') continue;
-    let url: URL;
-    try {
-      url = new URL(origin);
-    } catch {
-      throw new Error(`"${origin}" is not an origin such as https://app.example.com`);
-    }
+    const url = toUrl(origin, `"${origin}" is not an origin such as https://app.example.com`);
     if (url.origin !== origin) throw new Error(`"${origin}" is not a bare origin (scheme://host[:port])`);
   }
   return origins;
@@ -68,12 +67,8 @@ export function parseOrigins(raw: string): string[] {
 /** Empty (the embedded SQLite) or a `postgres://` / `postgresql://` connection URL. */
 export function parseDatabaseUrl(raw: string): string {
   if (raw === '') return '';
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new Error('is not a URL such as postgres://user@host:5432/db');
-  }
+  // The problem never quotes the value: it may hold a password.
+  const url = toUrl(raw, 'is not a URL such as postgres://user@host:5432/db');
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new Error('must be a postgres:// URL (or empty for SQLite)');
   return raw;
 }
