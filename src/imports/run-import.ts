@@ -1,4 +1,4 @@
-import { readRecords } from '../csv/read/index.js';
+import { readRecordsInWorker } from '../csv/read/index.js';
 import type { RawRecord, ReportEntry, Schema } from '../csv/types.js';
 import { createRowValidator, type RowValidator } from '../csv/validate/index.js';
 import { appError } from '../errors/catalogue.js';
@@ -72,7 +72,7 @@ export async function runImport(options: RunImportOptions): Promise<ImportSummar
   const writer = mode === 'validate' || sink === undefined ? undefined : createBatchWriter(sink, schema, batchSize);
   const validator = createRowValidator(schema);
   let bytesRead = 0;
-  const records = readRecords(source, {
+  const batches = readRecordsInWorker(source, {
     delimiter: schema.delimiter,
     encoding: schema.encoding,
     maxRecordSize: schema.maxRecordSize,
@@ -87,18 +87,20 @@ export async function runImport(options: RunImportOptions): Promise<ImportSummar
   try {
     let phase: Phase = 'header';
     let header: RawRecord | undefined;
-    for await (const record of records) {
-      signal?.throwIfAborted();
-      if (phase === 'header') {
-        header = record;
-        await onHeader?.({ row: record.row, line: record.line, fields: record.fields });
-        phase = (await acceptHeader(context, record)) ? (schema.typeRow ? 'type-row' : 'rows') : 'rejected';
-      } else if (phase === 'type-row') {
-        phase = (await acceptTypeRow(context, record)) ? 'rows' : 'rejected';
-      } else {
-        await readRow(context, record);
+    reading: for await (const batch of batches) {
+      for (const record of batch) {
+        signal?.throwIfAborted();
+        if (phase === 'header') {
+          header = record;
+          await onHeader?.({ row: record.row, line: record.line, fields: record.fields });
+          phase = (await acceptHeader(context, record)) ? (schema.typeRow ? 'type-row' : 'rows') : 'rejected';
+        } else if (phase === 'type-row') {
+          phase = (await acceptTypeRow(context, record)) ? 'rows' : 'rejected';
+        } else {
+          await readRow(context, record);
+        }
+        if (phase === 'rejected' || reporter.stopped) break reading;
       }
-      if (phase === 'rejected' || reporter.stopped) break;
     }
     signal?.throwIfAborted();
     if (header === undefined) await reporter.errors([emptyFileEntry(schema)], { row: 1, line: 1 });

@@ -1,20 +1,7 @@
-import type { Delimiter, Encoding, RawRecord } from '../types.js';
-import { createDecoder } from './decoder.js';
-import { ResilientParser } from './resilient-parser.js';
+import type { RawRecord } from '../types.js';
+import { createRecordReader, type RecordReaderOptions } from './record-reader.js';
 
-export interface ReadOptions {
-  /** A declared delimiter, or 'auto' to guess it among , ; tab | from the first 16 KiB after the skipped lines. */
-  delimiter: Delimiter | 'auto';
-  /** The file's encoding; its BOM is removed. Invalid bytes become encoding-error problems on their record. */
-  encoding: Encoding;
-  /**
-   * The longest record, in characters as csv-parse counts them (field text, without delimiters
-   * and quotes). A longer record is one record-size-error; reading resumes at its next line.
-   * A record spanning more than 4 × maxRecordSize bytes is cut the same way.
-   */
-  maxRecordSize: number;
-  /** Physical lines to drop before the header (their bytes are not parsed). Default 0. They still count in `row` and `line`. */
-  skipLines?: number;
+export interface ReadOptions extends RecordReaderOptions {
   /** Called after each chunk of the source with the bytes read so far. */
   onProgress?: (bytesRead: number) => void;
 }
@@ -37,20 +24,13 @@ export interface ReadOptions {
  * Memory stays bounded by about one record plus one chunk, whatever the file size.
  */
 export async function* readRecords(source: AsyncIterable<Uint8Array>, options: ReadOptions): AsyncGenerator<RawRecord> {
-  const { delimiter, encoding, maxRecordSize, skipLines = 0, onProgress } = options;
-  if (!Number.isSafeInteger(maxRecordSize) || maxRecordSize < 1) throw new RangeError(`maxRecordSize must be a positive integer, got ${maxRecordSize}`);
-  if (!Number.isSafeInteger(skipLines) || skipLines < 0) throw new RangeError(`skipLines must be a non-negative integer, got ${skipLines}`);
-  const decoder = createDecoder(encoding);
-  const parser = new ResilientParser({ delimiter, encoding, maxRecordSize, skipLines });
+  const reader = createRecordReader(options);
   let bytesRead = 0;
   for await (const chunk of source) {
     bytesRead += chunk.byteLength;
-    const decoded = decoder.decode(chunk);
-    const records = parser.write(decoded.bytes, decoded.faults);
-    onProgress?.(bytesRead);
+    const records = reader.write(chunk);
+    options.onProgress?.(bytesRead);
     yield* records;
   }
-  const rest = decoder.end();
-  yield* parser.write(rest.bytes, rest.faults);
-  yield* parser.end();
+  yield* reader.end();
 }
