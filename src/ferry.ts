@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { MemoryLocker, type Server as TusServer } from '@tus/server';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
@@ -84,7 +85,7 @@ export function createFerry(config: Config, { logger = createLogger(config.logLe
   const handleHead = createHeadHandler({ store, locker });
   const handlePatch = createPatchHandler({ store, locker, maxSize: config.maxSize, finishUpload, events: tus });
   const health = { shuttingDown: false };
-  const app = createApp({ tus, handlePost, handleHead, handlePatch, store, metrics, logger, corsOrigins: config.corsOrigins, health, imports, schemas });
+  const app = createApp({ tus, handlePost, handleHead, handlePatch, store, metrics, logger, corsOrigins: config.corsOrigins, health, imports, schemas, clientDir: clientDirOf(config) });
   const server = createHttpServer(app);
   const stopSweep = config.uploadExpiresMs > 0 ? startExpirySweep(tus, config.expirySweepMs, logger) : () => undefined;
 
@@ -133,6 +134,11 @@ function startExpirySweep(tus: TusServer, intervalMs: number, logger: Logger): (
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** FERRY_CLIENT_DIR, or client/dist beside the code (src/ when run through tsx, dist/ when compiled). */
+function clientDirOf(config: Config): string {
+  return config.clientDir === '' ? path.resolve(import.meta.dirname, '../client/dist') : path.resolve(config.clientDir);
 }
 
 function baseUrlOf({ address, family, port }: AddressInfo): string {

@@ -35,6 +35,7 @@ export const SETTINGS = {
   corsOrigins: setting('--cors-origins', 'FERRY_CORS_ORIGINS', '*', 'Origins allowed by CORS: "*" or a comma-separated list.', parseOrigins),
   shutdownTimeoutMs: setting('--shutdown-timeout-ms', 'FERRY_SHUTDOWN_TIMEOUT_MS', '10000', 'On SIGTERM/SIGINT, the longest wait for in-flight requests before exit.', parseInteger(0)),
   schemasDir: setting('--schemas-dir', 'FERRY_SCHEMAS_DIR', './schemas', 'Directory of CSV import schemas (*.json), checked at start.', parseString),
+  clientDir: setting('--client-dir', 'FERRY_CLIENT_DIR', '', 'Directory of the built browser page served at / (npm run build:client). Empty: client/dist beside ferry\'s code.', parseString),
   databaseUrl: setting('--database-url', 'FERRY_DATABASE_URL', '', 'PostgreSQL URL for imported rows. Empty: SQLite in the data dir (imports.sqlite). Never logged.', parseDatabaseUrl),
   logLevel: setting('--log-level', 'FERRY_LOG_LEVEL', 'info', 'pino log level.', parseChoice(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const)),
 };

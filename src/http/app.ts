@@ -9,6 +9,7 @@ import type { HeadHandler } from '../tus/head-handler.js';
 import type { PatchHandler } from '../tus/patch-handler.js';
 import type { PostHandler } from '../tus/post-handler.js';
 import { createAccessLog } from './access-log.js';
+import { createClientRoutes } from './client-route.js';
 import type { AppEnv } from './context.js';
 import { createCors } from './cors.js';
 import { createDownloadRoute, type DownloadStore } from './download-route.js';
@@ -38,15 +39,17 @@ export interface AppDeps {
   health: HealthState;
   imports: ImportService;
   schemas: SchemaRegistry;
+  /** The built browser page served at / (client/dist). */
+  clientDir: string;
 }
 
 /**
  * The hono app. Uploads: POST, HEAD and PATCH go to our handlers; DELETE and OPTIONS to
  * @tus/server; GET to our download route. /imports and /schemas are the CSV import API.
  * No bodyLimit or timeout middleware on /files: tus enforces sizes while streaming, and
- * uploads may take hours.
+ * uploads may take hours. / is the browser page (src/http/client-route.ts).
  */
-export function createApp({ tus, handlePost, handleHead, handlePatch, store, metrics, logger, corsOrigins, health, imports, schemas }: AppDeps): Hono<AppEnv> {
+export function createApp({ tus, handlePost, handleHead, handlePatch, store, metrics, logger, corsOrigins, health, imports, schemas, clientDir }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(createRequestId(), createAccessLog({ logger }), createRequestMetrics(metrics), createCors({ origins: corsOrigins }));
   app.onError(createErrorHandler());
@@ -71,6 +74,7 @@ export function createApp({ tus, handlePost, handleHead, handlePatch, store, met
   app.post('/files/:id', (c) => (c.req.header('X-HTTP-Method-Override')?.toUpperCase() === 'PATCH' ? patchRoute(c) : methodNotAllowed(c)));
   app.route('/imports', createImportsRoutes(imports));
   app.route('/schemas', createSchemasRoutes(schemas));
+  app.route('/', createClientRoutes({ directory: clientDir }));
   for (const path of Object.keys(ALLOWED_METHODS)) app.all(path, methodNotAllowed);
   // Preflights for the other routes; the CORS middleware adds the headers.
   app.options('*', () => new Response(null, { status: 204 }));
