@@ -11,7 +11,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+COPY scripts/build-client.ts ./scripts/
+COPY client ./client
+# ferry (dist/) and the browser page (client/dist/, bundled by esbuild, a dev dependency).
+RUN npm run build && npm run build:client && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
@@ -23,6 +26,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/client/dist ./client/dist
 COPY bin ./bin
 COPY schemas ./schemas
 RUN mkdir -p /data && chown node:node /data
