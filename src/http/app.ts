@@ -18,6 +18,7 @@ import { errorResponse } from './error-response.js';
 import { createHeadRoute } from './head-route.js';
 import { createHealthRoute, type HealthState } from './health-route.js';
 import { createImportsRoutes } from './imports-routes.js';
+import { createMethodOverride } from './method-override.js';
 import { createMetricsRoute } from './metrics-route.js';
 import { createNotFound } from './not-found.js';
 import { createPatchRoute } from './patch-route.js';
@@ -51,7 +52,7 @@ export interface AppDeps {
  */
 export function createApp({ tus, handlePost, handleHead, handlePatch, store, metrics, logger, corsOrigins, health, imports, schemas, clientDir }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use(createRequestId(), createAccessLog({ logger }), createRequestMetrics(metrics), createCors({ origins: corsOrigins }));
+  app.use(createMethodOverride(app), createRequestId(), createAccessLog({ logger }), createRequestMetrics(metrics), createCors({ origins: corsOrigins }));
   app.onError(createErrorHandler());
   app.notFound(createNotFound());
 
@@ -70,8 +71,6 @@ export function createApp({ tus, handlePost, handleHead, handlePatch, store, met
   app.patch('/files/:id', patchRoute);
   // hono answers HEAD with the GET route: HEAD is the tus offset, GET is the download.
   app.get('/files/:id', (c) => (c.req.method === 'HEAD' ? headRoute(c) : downloadRoute(c)));
-  // Clients that cannot send PATCH (tus-js-client's overridePatchMethod) POST with X-HTTP-Method-Override.
-  app.post('/files/:id', (c) => (c.req.header('X-HTTP-Method-Override')?.toUpperCase() === 'PATCH' ? patchRoute(c) : methodNotAllowed(c)));
   app.route('/imports', createImportsRoutes(imports));
   app.route('/schemas', createSchemasRoutes(schemas));
   app.route('/', createClientRoutes({ directory: clientDir }));

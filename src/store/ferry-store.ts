@@ -7,7 +7,7 @@ import { appError } from '../errors/catalogue.js';
 import { createFileReadStream, resolveByteRange } from './download.js';
 import { toStoreError } from './store-errors.js';
 import {
-  createUploadFiles, deleteUploadFiles, listUploadIds, readStoredUpload, toUpload, uploadInfoOf, type StoredUpload,
+  createUploadFiles, deleteUploadFiles, listUploadIds, readStoredUpload, toUpload, uploadInfoOf, type StoredUpload, type StoredUploadRecord,
 } from './upload-files.js';
 import { resolveUploadPaths } from './upload-id.js';
 import { UploadInfoCache } from './upload-info-cache.js';
@@ -42,7 +42,7 @@ export class FerryStore extends DataStore {
   }
 
   /** Writes `<id>.json` (atomically) and an empty data file (exclusively: an existing upload is never overwritten). */
-  override async create(upload: Upload): Promise<Upload> {
+  override async create(upload: StoredUploadRecord): Promise<StoredUploadRecord> {
     const paths = resolveUploadPaths(this.#directory, upload.id);
     if (upload.size !== undefined && !(Number.isSafeInteger(upload.size) && upload.size >= 0)) {
       throw appError('UPLOAD_LENGTH_INVALID');
@@ -54,7 +54,7 @@ export class FerryStore extends DataStore {
   }
 
   /** From memory while the upload is open; else its info file and the data file's size. */
-  override async getUpload(id: string): Promise<Upload> {
+  override async getUpload(id: string): Promise<StoredUploadRecord> {
     const paths = resolveUploadPaths(this.#directory, id);
     const writer = this.#registry.find(id);
     if (writer !== undefined) return writer.toUpload();

@@ -1,2 +1,3 @@
 export { FerryStore } from './ferry-store.js';
 export type { AppendResult, ByteRange, ByteSource, Download, FerryStoreOptions, StoreObserver, StoreStats } from './types.js';
+export type { StoredUploadRecord } from './upload-files.js';

@@ -13,9 +13,15 @@ export interface UploadInfo {
   id: string;
   /** Absent while the length is deferred. */
   size?: number;
+  /** Upload-Metadata decoded as UTF-8 text (what ferry reads: filename, schema, …). */
   metadata?: Record<string, string | null>;
+  /** Upload-Metadata's Base64 values as the client sent them, so HEAD returns them byte-exact. */
+  encodedMetadata?: Record<string, string | null>;
   creation_date: string;
 }
+
+/** An `Upload` that also carries its metadata as sent (see UploadInfo.encodedMetadata). */
+export type StoredUploadRecord = Upload & { encodedMetadata?: Record<string, string | null> };
 
 /** An upload's state: what its info file says and how many bytes its data file holds. */
 export interface StoredUpload {
@@ -23,18 +29,19 @@ export interface StoredUpload {
   offset: number;
 }
 
-export function uploadInfoOf(upload: Upload): UploadInfo {
+export function uploadInfoOf(upload: StoredUploadRecord): UploadInfo {
   return {
     id: upload.id,
     size: upload.size,
     metadata: upload.metadata,
+    encodedMetadata: upload.encodedMetadata,
     creation_date: upload.creation_date ?? new Date().toISOString(),
   };
 }
 
 /** A fresh `Upload` each call: @tus/server's handlers mutate the object they are given. */
-export function toUpload(info: UploadInfo, offset: number, dataPath: string): Upload {
-  return new Upload({
+export function toUpload(info: UploadInfo, offset: number, dataPath: string): StoredUploadRecord {
+  const upload: StoredUploadRecord = new Upload({
     id: info.id,
     size: info.size,
     offset,
@@ -42,6 +49,8 @@ export function toUpload(info: UploadInfo, offset: number, dataPath: string): Up
     creation_date: info.creation_date,
     storage: { type: 'file', path: dataPath },
   });
+  if (info.encodedMetadata !== undefined) upload.encodedMetadata = { ...info.encodedMetadata };
+  return upload;
 }
 
 /** Creates an upload's files: the empty data file exclusively (nothing is ever overwritten), then its info file. */
@@ -148,10 +157,11 @@ function parseUploadInfo(text: string, id: string): UploadInfo {
     throw corruptInfo(id, error);
   }
   if (!isRecord(value) || value.id !== id || typeof value.creation_date !== 'string') throw corruptInfo(id);
-  const { size, metadata } = value;
+  const { size, metadata, encodedMetadata } = value;
   if (size !== undefined && !(Number.isSafeInteger(size) && (size as number) >= 0)) throw corruptInfo(id);
   if (metadata !== undefined && !isMetadata(metadata)) throw corruptInfo(id);
-  return { id, size: size as number | undefined, metadata, creation_date: value.creation_date };
+  if (encodedMetadata !== undefined && !isMetadata(encodedMetadata)) throw corruptInfo(id);
+  return { id, size: size as number | undefined, metadata, encodedMetadata, creation_date: value.creation_date };
 }
 
 function corruptInfo(id: string, cause?: unknown) {

@@ -1,10 +1,9 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import type { Upload } from '@tus/utils';
 import { Aggregator, type AggregatorStats } from '../aggregator/index.js';
 import type { AppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
 import { toStoreError } from './store-errors.js';
-import { readUploadInfo, toUpload, writeUploadInfo, type UploadInfo } from './upload-files.js';
+import { readUploadInfo, toUpload, writeUploadInfo, type StoredUploadRecord, type UploadInfo } from './upload-files.js';
 import type { UploadPaths } from './upload-id.js';
 import type { UploadInfoCache } from './upload-info-cache.js';
 import type { AppendResult, ByteSource, FerryStoreOptions } from './types.js';
@@ -109,7 +108,7 @@ export class UploadWriter {
     return this.#info.size !== undefined && this.#length === this.#info.size;
   }
 
-  toUpload(): Upload {
+  toUpload(): StoredUploadRecord {
     return toUpload(this.#info, this.#length, this.#paths.data);
   }
 

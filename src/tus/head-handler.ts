@@ -1,13 +1,15 @@
-import { Metadata, TUS_RESUMABLE, type Locker, type Upload } from '@tus/utils';
+import { TUS_RESUMABLE, type Locker } from '@tus/utils';
+import type { StoredUploadRecord } from '../store/index.js';
 import { appError } from '../errors/catalogue.js';
 import { checkTusResumable } from './tus-headers.js';
 import { tusThrownToAppError } from './tus-errors.js';
 import { isUploadFinished, uploadExpiresAt } from './upload-expiry.js';
 import { isUploadId } from './upload-id.js';
+import { encodeMetadata, formatUploadMetadata } from './upload-metadata.js';
 
 /** What the HEAD handler needs of the store (the consumer owns the interface). */
 export interface HeadStore {
-  getUpload(id: string): Promise<Upload>;
+  getUpload(id: string): Promise<StoredUploadRecord>;
   getExpiration(): number;
 }
 
@@ -40,7 +42,7 @@ export function createHeadHandler({ store, locker }: HeadHandlerOptions): HeadHa
     await lock.lock(request.signal, () => undefined).catch((error: unknown) => {
       throw tusThrownToAppError(error);
     });
-    let upload: Upload;
+    let upload: StoredUploadRecord;
     try {
       upload = await store.getUpload(id);
     } finally {
@@ -60,8 +62,10 @@ export function createHeadHandler({ store, locker }: HeadHandlerOptions): HeadHa
     // Upload-Length if the size is known; creation-defer-length: Upload-Defer-Length: 1 while it is not.
     if (upload.size === undefined) headers['Upload-Defer-Length'] = '1';
     else headers['Upload-Length'] = String(upload.size);
-    // The Server MUST include Upload-Metadata if it was given on creation.
-    if (upload.metadata !== undefined && Object.keys(upload.metadata).length > 0) headers['Upload-Metadata'] = Metadata.stringify(upload.metadata);
+    // The Server MUST include Upload-Metadata if it was given on creation: byte-exact, as
+    // it was sent (uploads stored before that was kept have only the text to encode again).
+    const metadata = upload.encodedMetadata ?? (upload.metadata === undefined ? undefined : encodeMetadata(upload.metadata));
+    if (metadata !== undefined && Object.keys(metadata).length > 0) headers['Upload-Metadata'] = formatUploadMetadata(metadata);
     if (expiresAt !== undefined) headers['Upload-Expires'] = expiresAt.toUTCString();
     return new Response(null, { status: 200, headers });
   };

@@ -1,15 +1,17 @@
-import { EVENTS, Metadata, TUS_RESUMABLE, Upload } from '@tus/utils';
+import { EVENTS, TUS_RESUMABLE, Upload } from '@tus/utils';
+import type { StoredUploadRecord } from '../store/index.js';
 import { appError } from '../errors/catalogue.js';
 import { checkTusResumable, hasOffsetOctetStream, parseNonNegativeInteger } from './tus-headers.js';
 import {
   bodyLimit, createUploadAppender, tooMuch, type AppendStore, type BodyRequest, type UploadAppenderOptions,
 } from './upload-append.js';
 import { uploadExpiresHeader } from './upload-expiry.js';
+import { parseUploadMetadata, type UploadMetadata } from './upload-metadata.js';
 import { createUploadId, uploadUrl } from './upload-id.js';
 
 /** What the POST handler needs of the store (the consumer owns the interface). */
 export interface PostStore extends AppendStore {
-  create(upload: Upload): Promise<Upload>;
+  create(upload: StoredUploadRecord): Promise<Upload>;
   getExpiration(): number;
 }
 
@@ -32,7 +34,7 @@ export interface PostHandlerOptions extends UploadAppenderOptions {
 interface PostHeaders {
   /** Undefined while the length is deferred. */
   length: number | undefined;
-  metadata: Record<string, string | null> | undefined;
+  metadata: UploadMetadata | undefined;
   /** creation-with-upload: the request carries the first bytes of the upload. */
   withBody: boolean;
   /** How many bytes the body may add (see `bodyLimit`). */
@@ -51,7 +53,8 @@ export function createPostHandler({ store, maxSize, publicUrl, ...appenderOption
   return async function handlePost(post) {
     const { request } = post;
     const headers = readPostHeaders(request.headers, maxSize);
-    const upload = new Upload({ id: createUploadId(), size: headers.length, offset: 0, metadata: headers.metadata });
+    const upload: StoredUploadRecord = new Upload({ id: createUploadId(), size: headers.length, offset: 0, metadata: headers.metadata?.decoded });
+    if (headers.metadata !== undefined) upload.encodedMetadata = headers.metadata.encoded;
     await store.create(upload);
     post.onUploadCreated?.(upload.id);
     const location = uploadUrl(publicUrl, upload.id);
@@ -87,7 +90,7 @@ function readPostHeaders(headers: Headers, maxSize: number): PostHeaders {
   const lengthValid = lengthHeader === null ? deferHeader === '1' : length !== undefined && deferHeader === null;
   if (!lengthValid) throw appError('UPLOAD_LENGTH_INVALID');
   const metadataHeader = headers.get('upload-metadata');
-  const metadata = metadataHeader === null ? undefined : parseMetadata(metadataHeader);
+  const metadata = metadataHeader === null ? undefined : parseUploadMetadata(metadataHeader);
   // concatenation is not supported (nor advertised in Tus-Extension).
   if (headers.get('upload-concat') !== null) throw appError('UPLOAD_EXTENSION_UNSUPPORTED');
   // If the length of the upload exceeds the maximum (Tus-Max-Size), the Server MUST respond with 413.
@@ -99,17 +102,4 @@ function readPostHeaders(headers: Headers, maxSize: number): PostHeaders {
   const maxBytes = bodyLimit(length, 0, maxSize);
   if (withBody && (parseNonNegativeInteger(headers.get('content-length')) ?? 0) > maxBytes) throw tooMuch(length);
   return { length, metadata, withBody, maxBytes };
-}
-
-/**
- * Upload-Metadata MUST consist of one or more comma-separated key-value pairs: a key (not
- * empty, no spaces or commas), then a space and the Base64-encoded value, which MAY be
- * left out; all keys MUST be unique.
- */
-function parseMetadata(value: string): Record<string, string | null> {
-  try {
-    return Metadata.parse(value);
-  } catch (error) {
-    throw appError('UPLOAD_METADATA_INVALID', { cause: error });
-  }
 }

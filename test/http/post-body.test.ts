@@ -105,6 +105,8 @@ describe('POST (creation, creation-with-upload)', () => {
       id = [...(await ids())].find((candidate) => !before.has(candidate));
       return id !== undefined;
     });
+    // The write callback means the kernel took the bytes, not that ferry read them: wait until they are stored.
+    await waitFor('the bytes sent to be stored', async () => (await dataFileSize(id!)) === 256 * KiB);
     request.destroy();
     await waitFor('HEAD to report the bytes that arrived', async () => (await headOffset(test, `/files/${id}`)) === 256 * KiB);
     assert.equal(await dataFileSize(id!), 256 * KiB);

@@ -64,7 +64,7 @@ const cases: HttpCase[] = [
       const head = await test.http().head(response.headers.location as string).set(TUS);
       assert.equal(head.headers['upload-metadata'], `${metadataHeader({ filename: 'a.txt' })},flag`);
     } },
-  { name: 'POST to the collection with X-HTTP-Method-Override: PATCH still creates', method: 'POST', url: '/files/', headers: { ...TUS, 'Upload-Length': '1', 'X-HTTP-Method-Override': 'PATCH' }, status: 201 },
+  { name: 'POST to the collection with X-HTTP-Method-Override: PATCH is a PATCH there', method: 'POST', url: '/files/', headers: { ...TUS, 'Upload-Length': '1', 'X-HTTP-Method-Override': 'PATCH' }, status: 405, code: 'HTTP_METHOD_NOT_ALLOWED' },
   { name: 'POST without Upload-Length', method: 'POST', url: '/files/', headers: TUS, status: 400, code: 'UPLOAD_LENGTH_INVALID' },
   { name: 'POST with a bad Upload-Length', method: 'POST', url: '/files/', headers: { ...TUS, 'Upload-Length': '-1' }, status: 400, code: 'UPLOAD_LENGTH_INVALID' },
   { name: 'POST with a fractional Upload-Length', method: 'POST', url: '/files/', headers: { ...TUS, 'Upload-Length': '1.5' }, status: 400, code: 'UPLOAD_LENGTH_INVALID' },
