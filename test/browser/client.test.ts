@@ -162,6 +162,40 @@ describe('the browser page, in Chromium', { skip, timeout: 90_000 }, () => {
     await closePage(page);
   });
 
+  it('is keyboard operable: Tab reaches the file input, Pause and Resume work from the keyboard and hand focus over', async () => {
+    const chunkSize = 64 * 1024;
+    const page = await openPage(`?chunkSize=${chunkSize}`);
+    const file = await writeRandomFile('pause-me.bin', MiB);
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'schema');
+    await page.keyboard.press('Tab'); // the mode select is disabled until a schema is picked
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'files');
+    assert.equal(await page.locator('#drop-zone').evaluate((zone) => zone.matches(':focus-within')), true);
+
+    // Hold the second PATCH, so the upload is surely running when Pause is pressed.
+    let patchesSeen = 0;
+    let heldPatch!: () => void;
+    const patchHeld = new Promise<void>((resolve) => { heldPatch = resolve; });
+    await page.route((url) => url.pathname.startsWith('/files/'), async (route) => {
+      if (route.request().method() !== 'PATCH') return route.continue();
+      patchesSeen += 1;
+      if (patchesSeen === 1) return route.continue();
+      heldPatch();
+    });
+    await page.locator('#files').setInputFiles(file.path);
+    await patchHeld;
+    const item = page.locator('li.upload', { hasText: 'pause-me.bin' });
+    await item.getByRole('button', { name: 'Pause' }).press('Enter');
+    await item.and(page.locator('[data-state="paused"]')).waitFor({ timeout: WAIT_MS });
+    assert.equal(await item.locator('.status').textContent(), 'Paused at 64 KiB of 1 MiB.');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Resume', 'focus moved to Resume');
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    await page.keyboard.press('Enter');
+    await settledItem(page, 'pause-me.bin');
+    assert.equal(await serverBytesHash((await item.getAttribute('data-upload-id'))!), file.sha256);
+    await closePage(page);
+  });
+
   it('uploads a CSV with a schema and shows the import report: the bad cells marked by row and column', async () => {
     const page = await openPage();
     const csvPath = path.join(filesDir, 'cars-bad.csv');
