@@ -54,3 +54,13 @@ export function parseCommandArgs(args: readonly string[], spec: FlagSpec): Comma
 export function usageError(message: string): Error {
   return appError('CONFIG_INVALID', { message });
 }
+
+/** A flag's value parsed, or undefined with `flag: problem` added to `problems`, so every problem is reported at once. */
+export function readValue<T>(raw: string, flag: string, parse: (raw: string) => T, problems: string[]): T | undefined {
+  try {
+    return parse(raw);
+  } catch (error) {
+    problems.push(`${flag}: ${(error as Error).message}`);
+    return undefined;
+  }
+}

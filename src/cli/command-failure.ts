@@ -1,6 +1,18 @@
 import { isAppError, type AppError } from '../errors/app-error.js';
 import type { SchemaProblem } from '../csv/schema/index.js';
-import { EXIT_DATABASE, EXIT_USAGE } from './exit-codes.js';
+import { EXIT_UNAVAILABLE, EXIT_USAGE } from './exit-codes.js';
+
+/**
+ * A failure a command has put into words itself, for problems no AppError code describes:
+ * a server that cannot be reached, or that refused an upload. It carries its exit code.
+ */
+export class CommandError extends Error {
+  override readonly name = 'CommandError';
+
+  constructor(message: string, readonly exitCode: number, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
 
 export interface CommandFailure {
   exitCode: number;
@@ -10,10 +22,11 @@ export interface CommandFailure {
 
 /**
  * What a command prints and returns when it cannot run: usage, config and schema errors
- * exit 2, the import database exits 3. Undefined for errors no command expects (a bug:
- * they propagate with their stack).
+ * exit 2, the import database exits 3, a CommandError says its own code. Undefined for
+ * errors no command expects (a bug: they propagate with their stack).
  */
 export function describeFailure(error: unknown): CommandFailure | undefined {
+  if (error instanceof CommandError) return { exitCode: error.exitCode, message: error.message };
   if (!isAppError(error)) return undefined;
   switch (error.code) {
     case 'CONFIG_INVALID':
@@ -24,7 +37,7 @@ export function describeFailure(error: unknown): CommandFailure | undefined {
       return { exitCode: EXIT_USAGE, message: tableMismatchMessage(error) };
     case 'IMPORT_DATABASE_FAILED':
     case 'IMPORT_VALUE_INVALID':
-      return { exitCode: EXIT_DATABASE, message: databaseMessage(error) };
+      return { exitCode: EXIT_UNAVAILABLE, message: databaseMessage(error) };
     default:
       return undefined;
   }

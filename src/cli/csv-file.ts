@@ -51,6 +51,11 @@ const REASONS: Record<string, string> = {
 };
 
 function unreadable(file: string, error: unknown): Error {
+  return usageError(unreadableMessage(file, error));
+}
+
+/** `cannot read <file>: no such file` (permission denied, is a directory, or the errno code). */
+export function unreadableMessage(file: string, error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-  return usageError(`cannot read ${file}: ${REASONS[code] ?? code}`);
+  return `cannot read ${file}: ${REASONS[code] ?? code}`;
 }

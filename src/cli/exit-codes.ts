@@ -4,7 +4,10 @@ export const EXIT_OK = 0;
 export const EXIT_PROBLEMS = 1;
 /** Usage or configuration errors: nothing was done. */
 export const EXIT_USAGE = 2;
-/** The import database failed or cannot be reached: nothing was committed by this run. */
-export const EXIT_DATABASE = 3;
+/**
+ * A service the command needs failed or cannot be reached: the import database (ferry import;
+ * nothing was committed) or the ferry server (ferry upload; a rerun resumes the upload).
+ */
+export const EXIT_UNAVAILABLE = 3;
 /** Interrupted by SIGINT (128 + 2, as shells report it). */
 export const EXIT_INTERRUPTED = 130;

@@ -1,11 +1,12 @@
 import { parseChoice, parseInteger } from '../config/parsers.js';
 import type { Config } from '../config/settings.js';
 import type { ImportMode } from '../imports/types.js';
-import { parseCommandArgs, usageError, type FlagSpec } from './command-args.js';
+import { parseCommandArgs, readValue, usageError, type FlagSpec } from './command-args.js';
 import { readCommandSettings, settingFlags } from './command-settings.js';
 
 const IMPORT_SETTINGS = ['dataDir', 'databaseUrl', 'schemasDir'] as const;
-const MODES = ['all-or-nothing', 'skip-bad-rows', 'validate'] as const satisfies readonly ImportMode[];
+/** Every import mode, for `--mode` (ferry import and ferry upload). */
+export const IMPORT_MODES = ['all-or-nothing', 'skip-bad-rows', 'validate'] as const satisfies readonly ImportMode[];
 
 const IMPORT_FLAGS: FlagSpec = {
   '--schema': 'value',
@@ -35,7 +36,7 @@ export function readImportOptions(args: readonly string[], env: NodeJS.ProcessEn
   if (positionals.length > 1) problems.push(`one file at a time (got ${positionals.length})`);
   const schema = values.get('--schema');
   if (schema === undefined || schema === '') problems.push('missing --schema <name|path>');
-  const mode = readValue(values.get('--mode') ?? 'all-or-nothing', '--mode', parseChoice(MODES), problems);
+  const mode = readValue(values.get('--mode') ?? 'all-or-nothing', '--mode', parseChoice(IMPORT_MODES), problems);
   const maxErrors = readValue(values.get('--max-errors') ?? '1000', '--max-errors', parseInteger(1), problems);
   let settings: Pick<Config, (typeof IMPORT_SETTINGS)[number]> | undefined;
   try {
@@ -47,13 +48,4 @@ export function readImportOptions(args: readonly string[], env: NodeJS.ProcessEn
     throw usageError(problems.join('; '));
   }
   return { file: positionals[0], schema, mode, maxErrors, json: switches.has('--json'), ...settings };
-}
-
-function readValue<T>(raw: string, flag: string, parse: (raw: string) => T, problems: string[]): T | undefined {
-  try {
-    return parse(raw);
-  } catch (error) {
-    problems.push(`${flag}: ${(error as Error).message}`);
-    return undefined;
-  }
 }

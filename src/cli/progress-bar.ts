@@ -63,6 +63,11 @@ export function renderProgressLine({ bytesRead, rowsRead }: ImportProgress, tota
   const text = `${percent}  ${NUMBER.format(rowsRead)} rows  ${NUMBER.format(rate)} rows/s`;
   const barWidth = Math.min(MAX_BAR, columns - 1 - text.length - 3);
   if (barWidth < MIN_BAR) return text.slice(0, Math.max(0, columns - 1));
-  const filled = Math.round(fraction * barWidth);
-  return `[${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)}] ${text}`;
+  return `${renderBar(fraction, barWidth)} ${text}`;
+}
+
+/** `[████░░░░]`: `fraction` (0..1) of `width` cells filled, plus the two brackets. */
+export function renderBar(fraction: number, width: number): string {
+  const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
+  return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}]`;
 }

@@ -11,6 +11,8 @@ export interface ImportReport {
   /** Every error entry with --json; the first few otherwise. */
   errors: ReportEntry[];
   warnings: ReportEntry[];
+  /** Why the file as a whole could not be imported (a server import that failed, e.g. IMPORT_NOT_CSV). */
+  failure?: { code: string; message: string };
 }
 
 export interface TextReportOptions {
@@ -44,7 +46,8 @@ export function formatTextReport(report: ImportReport, { table, limit }: TextRep
   return `${sections.join('\n\n')}\n`;
 }
 
-function outcome({ mode, summary }: ImportReport): string {
+function outcome({ mode, summary, failure }: ImportReport): string {
+  if (failure !== undefined && !summary.rejected) return `failed: ${failure.message.replace(/\.$/, '')} (${failure.code})`;
   if (summary.rejected) return 'rejected: the header does not fit the schema, so no row was read';
   if (summary.stoppedEarly && mode !== 'validate') return 'nothing imported (stopped at --max-errors)';
   if (mode === 'validate') return summary.errorCount === 0 ? 'valid (validate mode: nothing written)' : 'invalid (validate mode: nothing written)';
