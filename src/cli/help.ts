@@ -4,6 +4,7 @@ export const USAGE = `ferry: resumable uploads (tus 1.0.0) and CSV imports
 
 usage:
   ferry [serve] [flags]                     serve the tus endpoint at /files/ (the default command)
+  ferry upload <file>... [--schema <s>] ... upload files to a ferry server, resumably (ferry upload --help)
   ferry import <file.csv> --schema <s> ...  import a CSV file offline, without a server (ferry import --help)
   ferry schema check <file.json>...         check schema files (ferry schema --help)
   ferry --help                              print this help
@@ -59,4 +60,45 @@ one per line ("file: key path: message").
 exit codes:
   0    every file is a valid schema
   2    a file has problems, or a usage error
+`;
+
+export const UPLOAD_USAGE = `ferry upload: upload files to a ferry server over tus, resumably
+
+usage:
+  ferry upload <file>... [flags]
+
+flags:
+  --url <url>            the tus endpoint (FERRY_URL, default http://127.0.0.1:1080/files/)
+  --schema <name>        import each file with this schema of the server once it is uploaded,
+                         wait for the import and print its report (as ferry import does)
+  --mode <mode>          with --schema: all-or-nothing (the server's default), skip-bad-rows
+                         or validate
+  --chunk-size <size>    bytes per PATCH request, e.g. 8MiB (default), 512KiB, 1048576
+  --parallel <n>         how many files are uploaded at once (default 1, at most 16)
+  --json                 print one JSON document at the end instead of progress and reports:
+                         { uploads: [{ file, size, exitCode, url, import, error }] }
+
+Progress goes to stdout: a bar per file on a terminal; elsewhere plain lines (at the start,
+every 10% and at the end, then the upload URL). With --json, bars only on a terminal
+(stderr).
+
+Resuming: an interrupted run (Ctrl-C, a crash, a lost connection) is resumed by running the
+same command again: the server's offset is asked for (HEAD) and only the rest is sent. The
+upload URL of each unfinished file (by absolute path, size, modification time and endpoint)
+is kept in uploads.json in FERRY_CACHE_DIR, else $XDG_CACHE_HOME/ferry or ~/.cache/ferry
+(~/Library/Caches/ferry on macOS); its entry is removed once the upload is complete.
+Network errors, 5xx, 409 and 423 answers are retried 5 times with growing delays (0 to
+10 s, plus jitter), once the server has answered at all.
+
+exit codes (with several files, the highest):
+  0    every file uploaded (and, with --schema, every row good)
+  1    the server refused a file (e.g. 413 UPLOAD_TOO_LARGE: its code and message are
+       printed), or the import found row or header errors, or the file is not a CSV
+  2    usage or config error: unknown flag, missing or unreadable file, a directory,
+       bad --url, --chunk-size, --parallel or --mode, a schema the server does not
+       have (in all these, nothing was uploaded), or an import table on the server
+       that does not match the schema.
+  3    the server cannot be reached, failed (5xx) after the retries, or its import
+       database failed. Run the same command again to resume.
+  130  interrupted (Ctrl-C). Run the same command again to resume.
 `;

@@ -1,14 +1,16 @@
 import { isAppError } from '../errors/app-error.js';
 import { EXIT_USAGE } from './exit-codes.js';
-import { IMPORT_USAGE, SCHEMA_USAGE, USAGE } from './help.js';
+import { IMPORT_USAGE, SCHEMA_USAGE, UPLOAD_USAGE, USAGE } from './help.js';
 import { importCommand } from './import-command.js';
 import { schemaCommand } from './schema-command.js';
 import { serveCommand } from './serve-command.js';
+import { uploadCommand } from './upload-command.js';
 
 /** The commands that run to an end, with their help text. */
 const COMMANDS: Record<string, { usage: string; run: (args: readonly string[]) => Promise<number> }> = {
   import: { usage: IMPORT_USAGE, run: importCommand },
   schema: { usage: SCHEMA_USAGE, run: schemaCommand },
+  upload: { usage: UPLOAD_USAGE, run: uploadCommand },
 };
 
 function asksForHelp(args: readonly string[]): boolean {

@@ -1,0 +1,73 @@
+import { parseByteSize, parseChoice, parseInteger } from '../config/parsers.js';
+import type { ImportMode } from '../imports/types.js';
+import { parseCommandArgs, readValue, usageError, type FlagSpec } from './command-args.js';
+import { IMPORT_MODES } from './import-options.js';
+
+export const DEFAULT_UPLOAD_URL = 'http://127.0.0.1:1080/files/';
+const DEFAULT_CHUNK_SIZE = '8MiB';
+/** More files at once gains nothing on one link and only multiplies open requests. */
+const MAX_PARALLEL = 16;
+
+const UPLOAD_FLAGS: FlagSpec = {
+  '--url': 'value',
+  '--schema': 'value',
+  '--mode': 'value',
+  '--chunk-size': 'value',
+  '--parallel': 'value',
+  '--json': 'switch',
+};
+
+/** `ferry upload` as the user asked for it, checked; every problem is reported at once. */
+export interface UploadCommandOptions {
+  files: string[];
+  /** The tus endpoint, always ending in `/` (e.g. http://127.0.0.1:1080/files/). */
+  endpoint: string;
+  /** The server's schema to import each file with, once uploaded. */
+  schema?: string;
+  /** Only with a schema; absent leaves the server's default (all-or-nothing). */
+  mode?: ImportMode;
+  /** Bytes per PATCH request. */
+  chunkSize: number;
+  /** How many files are uploaded at once. */
+  parallel: number;
+  json: boolean;
+}
+
+export function readUploadOptions(args: readonly string[], env: NodeJS.ProcessEnv): UploadCommandOptions {
+  const { positionals, values, switches } = parseCommandArgs(args, UPLOAD_FLAGS);
+  const problems: string[] = [];
+  if (positionals.length === 0) problems.push('missing the file to upload');
+  const urlFlag = values.get('--url');
+  const urlSource = urlFlag !== undefined ? '--url' : env.FERRY_URL !== undefined ? '--url (from FERRY_URL)' : '--url';
+  const endpoint = readValue(urlFlag ?? env.FERRY_URL ?? DEFAULT_UPLOAD_URL, urlSource, parseEndpoint, problems);
+  const schema = values.get('--schema');
+  if (schema === '') problems.push('--schema: give the name of a schema on the server');
+  const modeFlag = values.get('--mode');
+  const mode = modeFlag === undefined ? undefined : readValue(modeFlag, '--mode', parseChoice(IMPORT_MODES), problems);
+  if (modeFlag !== undefined && schema === undefined) problems.push('--mode needs --schema');
+  const chunkSize = readValue(values.get('--chunk-size') ?? DEFAULT_CHUNK_SIZE, '--chunk-size', parseChunkSize, problems);
+  const parallel = readValue(values.get('--parallel') ?? '1', '--parallel', parseInteger(1, MAX_PARALLEL), problems);
+  if (problems.length > 0 || endpoint === undefined || chunkSize === undefined || parallel === undefined) {
+    throw usageError(problems.join('; '));
+  }
+  return { files: positionals, endpoint, schema, mode, chunkSize, parallel, json: switches.has('--json') };
+}
+
+/** An http(s) URL; a trailing `/` is added, so the server's other routes resolve against it (`../imports/`). */
+function parseEndpoint(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`"${raw}" is not a URL such as ${DEFAULT_UPLOAD_URL}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`"${raw}" is not an http(s) URL`);
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url.href;
+}
+
+function parseChunkSize(raw: string): number {
+  const size = parseByteSize(raw);
+  if (size < 1) throw new Error('must be at least 1 byte');
+  return size;
+}
