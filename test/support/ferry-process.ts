@@ -63,6 +63,52 @@ export async function runFerry(args: string[], env: Record<string, string> = {})
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-  const [code] = await once(child, 'exit');
+  // 'close', not 'exit': 'exit' can come before the last of the output has been read.
+  const [code] = await once(child, 'close');
   return { code: code as number, stdout, stderr };
+}
+
+export interface FerryCommand {
+  child: ChildProcess;
+  /** Resolves with the first stdout line matching `pattern` (also one printed already); rejects if the process ends first. */
+  waitForLine(pattern: RegExp): Promise<string>;
+  /** Resolves once the process has ended: its exit code (or the signal name) and output. */
+  result: Promise<{ code: number | string; stdout: string; stderr: string }>;
+}
+
+/** Starts the `ferry` CLI without waiting for it, so a test can act on its output mid-way (kill it, say). */
+export function startFerry(args: string[], env: Record<string, string> = {}): FerryCommand {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  const reader = createInterface({ input: child.stdout });
+  reader.on('line', (line) => lines.push(line));
+  // 'close', not 'exit', as in runFerry.
+  const result = once(child, 'close').then(([code, signal]) => ({ code: (code ?? signal) as number | string, stdout, stderr }));
+  return {
+    child,
+    result,
+    waitForLine(pattern) {
+      return new Promise((resolve, reject) => {
+        const seen = lines.find((line) => pattern.test(line));
+        if (seen !== undefined) {
+          resolve(seen);
+          return;
+        }
+        const onLine = (line: string): void => {
+          if (!pattern.test(line)) return;
+          reader.off('line', onLine);
+          resolve(line);
+        };
+        reader.on('line', onLine);
+        result.then(({ code }) => reject(new Error(`ferry ended (${code}) before printing a line matching ${pattern}:\n${stdout}\n${stderr}`)));
+      });
+    },
+  };
 }
