@@ -1,6 +1,6 @@
 import { readRecordsInWorker } from '../csv/read/index.js';
 import type { RawRecord, ReportEntry, Schema } from '../csv/types.js';
-import { createRowValidator, type RowValidator } from '../csv/validate/index.js';
+import { createRowValidator, type RowResult, type RowValidator } from '../csv/validate/index.js';
 import { appError } from '../errors/catalogue.js';
 import { createBatchWriter, type BatchWriter } from './batch-writer.js';
 import { emptyFileEntry, missingTypeRowEntry } from './file-entries.js';
@@ -97,7 +97,8 @@ export async function runImport(options: RunImportOptions): Promise<ImportSummar
         } else if (phase === 'type-row') {
           phase = (await acceptTypeRow(context, record)) ? 'rows' : 'rejected';
         } else {
-          await readRow(context, record);
+          const waiting = readRow(context, record);
+          if (waiting !== undefined) await waiting;
         }
         if (phase === 'rejected' || reporter.stopped) break reading;
       }
@@ -152,12 +153,24 @@ async function acceptTypeRow({ validator, reporter }: RowContext, record: RawRec
   return false;
 }
 
-async function readRow(context: RowContext, record: RawRecord): Promise<void> {
-  const { validator, reporter, summary, writer } = context;
+/**
+ * One data row. A good row only joins the pending batch, synchronously: a promise comes
+ * back only when there is something to wait for (a full batch, or problems to report).
+ */
+function readRow(context: RowContext, record: RawRecord): Promise<void> | undefined {
+  const { validator, summary, writer } = context;
   summary.rowsRead += 1;
   // A record the reader could not parse has no fields to check.
   const unreadable = record.problems.length > 0 && record.fields.length === 0;
   const result = unreadable ? undefined : validator.row(record);
+  if (result?.values === undefined || record.problems.length > 0 || result.warnings.length > 0) return reportRow(context, record, result);
+  if (context.writing && writer?.add(result.values) === true) return writer.flush();
+  return undefined;
+}
+
+/** A row with problems (or warnings): reported, and in all-or-nothing the end of writing. */
+async function reportRow(context: RowContext, record: RawRecord, result: RowResult | undefined): Promise<void> {
+  const { reporter, summary, writer } = context;
   await reporter.warnings(result?.warnings ?? []);
   const errors = [...record.problems, ...(result?.errors ?? [])];
   if (errors.length > 0) {
@@ -170,7 +183,7 @@ async function readRow(context: RowContext, record: RawRecord): Promise<void> {
     }
     return;
   }
-  if (result?.values !== undefined && context.writing) await writer?.add(result.values);
+  if (result?.values !== undefined && context.writing && writer?.add(result.values) === true) await writer.flush();
 }
 
 /** Commits or rolls back as the mode says; returns the rows imported. */
