@@ -14,9 +14,11 @@ export interface DateFields {
 /** A reading of a date cell: the instant, or why there is none. */
 export type DateReading = { date: Date } | { problem: 'syntax' | 'impossible' };
 
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return DAYS_IN_MONTH[month];
 }
 
 /**
@@ -27,10 +29,12 @@ export function toUtcDate(fields: DateFields): DateReading {
   const { year, month, day, hour, minute, second, millisecond, offsetMinutes } = fields;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return { problem: 'impossible' };
   if (hour > 23 || minute > 59 || second > 59) return { problem: 'impossible' };
-  const date = new Date(0);
-  // setUTCFullYear, not Date.UTC: Date.UTC maps years 0–99 to 1900–1999.
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute - offsetMinutes, second, millisecond);
+  // Date.UTC maps years 0–99 to 1900–1999, so those take setUTCFullYear (the slower way).
+  const date = year >= 100 ? new Date(Date.UTC(year, month - 1, day, hour, minute - offsetMinutes, second, millisecond)) : new Date(0);
+  if (year < 100) {
+    date.setUTCFullYear(year, month - 1, day);
+    date.setUTCHours(hour, minute - offsetMinutes, second, millisecond);
+  }
   const utcYear = date.getUTCFullYear();
   return utcYear < 0 || utcYear > 9999 ? { problem: 'impossible' } : { date };
 }

@@ -59,6 +59,8 @@ function lengthCheck(column: ColumnDefinition, which: 'minLength' | 'maxLength')
   const short = which === 'minLength';
   return (value, raw) => {
     if (typeof value !== 'string') return undefined;
+    // A string never has more characters than UTF-16 units: most cells pass a maxLength without counting.
+    if (!short && value.length <= limit) return undefined;
     const length = countCharacters(value);
     if (short ? length >= limit : length <= limit) return undefined;
     return broken(which, `${quoteValue(raw)} is ${short ? 'shorter' : 'longer'} than ${limit} ${limit === 1 ? 'character' : 'characters'}`, limit);

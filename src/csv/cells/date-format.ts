@@ -62,7 +62,7 @@ export function compileDateFormat(text: string, kind: DateKind): DateFormat | { 
   if (typeof parts === 'string') return { problem: parts };
   const tokenProblem = checkTokens(parts, kind);
   if (tokenProblem !== undefined) return { problem: tokenProblem };
-  const order = parts.flatMap((part) => ('token' in part ? [part.token] : []));
+  const slots = parts.flatMap((part) => ('token' in part ? [FIELD_OF[part.token]] : []));
   const syntax = new RegExp(`^${parts.map((part) => ('token' in part ? `(\\d{${part.token.length}})` : escapeRegExp(part.literal))).join('')}$`);
   return {
     text,
@@ -70,9 +70,7 @@ export function compileDateFormat(text: string, kind: DateKind): DateFormat | { 
       const match = syntax.exec(raw);
       if (match === null) return { problem: 'syntax' };
       const fields: DateFields = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, millisecond: 0, offsetMinutes: 0 };
-      order.forEach((token, index) => {
-        fields[FIELD_OF[token]] = Number(match[index + 1]);
-      });
+      for (let index = 0; index < slots.length; index += 1) fields[slots[index]] = Number(match[index + 1]);
       return toUtcDate(fields);
     },
     write(date) {

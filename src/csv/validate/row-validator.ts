@@ -3,10 +3,11 @@ import { isCellProblem } from '../cells/cell-result.js';
 import { quoteValue } from '../cells/display-value.js';
 import { readCell } from '../cells/read-cell.js';
 import { normaliseLabel } from '../schema/labels.js';
-import type { CellValue, RawRecord, ReportEntry, Schema } from '../types.js';
+import type { CellValue, Column, RawRecord, ReportEntry, Schema } from '../types.js';
 import { createLabelIndex, matchHeader, type HeaderMapping, type HeaderResult } from './header-mapping.js';
 import { createEntry } from './report-entry.js';
 import { canonicalKey, createSeenKeys, type SeenKeys } from './unique-keys.js';
+import { createValuesBuilder } from './values-builder.js';
 
 export interface RowResult {
   /** Every schema column by name (absent optional columns are null); undefined when the row has errors or is blank. */
@@ -48,12 +49,25 @@ function createKeyRules(schema: Schema): KeyRule[] {
   return rules;
 }
 
+/** What the header fixes for every row: per schema column, where its cell is; and the builder of the values object. */
+interface RowPlan {
+  cells: { column: Column; fieldIndex: number | undefined }[];
+  build: (cells: readonly CellValue[]) => Record<string, CellValue>;
+}
+
+function createRowPlan(schema: Schema, { fieldOfColumn }: HeaderMapping): RowPlan {
+  return {
+    cells: schema.columns.map((column, index) => ({ column, fieldIndex: fieldOfColumn[index] })),
+    build: createValuesBuilder(schema.columns.map((column) => column.name)),
+  };
+}
+
 export function createRowValidator(schema: Schema): RowValidator {
   const labels = createLabelIndex(schema);
   const keyRules = createKeyRules(schema);
-  let current: HeaderMapping | undefined;
+  let current: { mapping: HeaderMapping; plan: RowPlan } | undefined;
 
-  function mapping(): HeaderMapping {
+  function header(): { mapping: HeaderMapping; plan: RowPlan } {
     if (current === undefined) throw appError('INTERNAL_ERROR', { message: 'the row validator needs header() before typeRow() or row()' });
     return current;
   }
@@ -86,12 +100,12 @@ export function createRowValidator(schema: Schema): RowValidator {
   return {
     header(record) {
       const result = matchHeader(schema, labels, record);
-      current = result.mapping;
+      current = { mapping: result.mapping, plan: createRowPlan(schema, result.mapping) };
       return result;
     },
 
     typeRow(record) {
-      const { fieldOfColumn } = mapping();
+      const { fieldOfColumn } = header().mapping;
       const errors: ReportEntry[] = [];
       schema.columns.forEach((column, index) => {
         const fieldIndex = fieldOfColumn[index];
@@ -108,32 +122,34 @@ export function createRowValidator(schema: Schema): RowValidator {
     },
 
     row(record) {
-      const { fieldOfColumn, width } = mapping();
+      const { mapping: { width, fieldOfColumn }, plan } = header();
       if (record.blank) {
         return { values: undefined, errors: [], warnings: [createEntry(record, 'blank-row', { column: null, fieldIndex: null, raw: null, reason: 'the row is blank' })] };
       }
+      const { fields } = record;
       const errors: ReportEntry[] = [];
-      const values: Record<string, CellValue> = {};
-      schema.columns.forEach((column, index) => {
-        const fieldIndex = fieldOfColumn[index];
-        values[column.name] = null;
-        if (fieldIndex === undefined) return;
-        const raw = record.fields[fieldIndex];
+      const cells: CellValue[] = new Array(plan.cells.length);
+      for (let index = 0; index < plan.cells.length; index += 1) {
+        const { column, fieldIndex } = plan.cells[index];
+        cells[index] = null;
+        if (fieldIndex === undefined) continue;
+        const raw = fields[fieldIndex];
         if (raw === undefined) {
           errors.push(createEntry(record, 'missing-cell', { column: column.name, fieldIndex, raw: null, reason: `the row ends before field ${fieldIndex + 1}` }));
-          return;
+          continue;
         }
         const result = readCell(column, raw);
         if (isCellProblem(result)) errors.push(createEntry(record, result.code, { column: column.name, fieldIndex, raw, reason: result.message, details: result.details }));
-        else values[column.name] = result.value;
-      });
-      if (record.fields.length > width) {
-        const surplus = record.fields.length - width;
+        else cells[index] = result.value;
+      }
+      if (fields.length > width) {
+        const surplus = fields.length - width;
         errors.push(createEntry(record, 'extra-cell', {
-          column: null, fieldIndex: width, raw: record.fields[width], reason: `${surplus} more ${surplus === 1 ? 'field' : 'fields'} than the header's ${width}`, details: { expected: width, actual: record.fields.length },
+          column: null, fieldIndex: width, raw: fields[width], reason: `${surplus} more ${surplus === 1 ? 'field' : 'fields'} than the header's ${width}`, details: { expected: width, actual: fields.length },
         }));
       }
-      if (errors.length === 0) errors.push(...checkKeys(record, values, fieldOfColumn));
+      const values = plan.build(cells);
+      if (errors.length === 0 && keyRules.length > 0) errors.push(...checkKeys(record, values, fieldOfColumn));
       return { values: errors.length === 0 ? values : undefined, errors, warnings: [] };
     },
   };
