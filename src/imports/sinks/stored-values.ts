@@ -67,7 +67,22 @@ function isoDateTime(target: ValueTarget, value: CellValue): string {
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw invalid(target, 'expected a date');
   const year = value.getUTCFullYear();
   if (year < 1 || year > 9999) throw invalid(target, 'the year must be between 1 and 9999');
-  return value.toISOString();
+  return formatIsoDateTime(value, year);
+}
+
+/**
+ * `date.toISOString()` for the years 1 to 9999, in about a third of its time (every date
+ * and datetime cell of an import goes through here).
+ */
+export function formatIsoDateTime(date: Date, year = date.getUTCFullYear()): string {
+  const milliseconds = date.getUTCMilliseconds();
+  const fraction = milliseconds < 10 ? `00${milliseconds}` : milliseconds < 100 ? `0${milliseconds}` : String(milliseconds);
+  const yearText = year < 1000 ? String(year).padStart(4, '0') : String(year);
+  return `${yearText}-${twoDigits(date.getUTCMonth() + 1)}-${twoDigits(date.getUTCDate())}T${twoDigits(date.getUTCHours())}:${twoDigits(date.getUTCMinutes())}:${twoDigits(date.getUTCSeconds())}.${fraction}Z`;
+}
+
+function twoDigits(value: number): string {
+  return value < 10 ? `0${value}` : String(value);
 }
 
 function invalid(target: ValueTarget, reason: string) {
