@@ -48,7 +48,7 @@ export function badAnswer(what: string, status: number, body: unknown): CommandE
 }
 
 /** `413 UPLOAD_TOO_LARGE: The upload is larger …` from ferry's `{error: {code, message}}`, or the status alone. */
-export function describeAnswer(status: number, body: unknown): string {
+function describeAnswer(status: number, body: unknown): string {
   const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
   if (typeof error?.code !== 'string') return `HTTP ${status}`;
   return typeof error.message === 'string' ? `${status} ${error.code}: ${oneLine(error.message)}` : `${status} ${error.code}`;

@@ -3,7 +3,7 @@ import type { ImportMode } from '../imports/types.js';
 import { parseCommandArgs, readValue, usageError, type FlagSpec } from './command-args.js';
 import { IMPORT_MODES } from './import-options.js';
 
-export const DEFAULT_UPLOAD_URL = 'http://127.0.0.1:1080/files/';
+const DEFAULT_UPLOAD_URL = 'http://127.0.0.1:1080/files/';
 const DEFAULT_CHUNK_SIZE = '8MiB';
 /** More files at once gains nothing on one link and only multiplies open requests. */
 const MAX_PARALLEL = 16;
