@@ -24,6 +24,7 @@ const INPUTS: { title: string; input: Buffer; options?: Partial<ReadOptions> }[]
   { title: 'quotes, line breaks in fields, bad records, blank rows', input: bytes('id,text\n1,"a, b"\n2,"x\r\ny"\n\n3,"x"y\n , \n4,"never closed\n5,end') },
   { title: 'invalid UTF-8 and a BOM', input: bytes([0xef, 0xbb, 0xbf], 'a,b\n1,', [0xff, 0xfe], '\n2,ok\n') },
   { title: 'skipped lines and a guessed delimiter', input: bytes('bank export\nfrom x\nname;price\nTea;1,50\n'), options: { skipLines: 2, delimiter: 'auto' } },
+  { title: 'separator characters inside fields', input: bytes('a,b\n1,x\u001fy\n2,p\u001eq\n3,z\n') },
   { title: 'UTF-16 LE', input: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a,b\n1,Zoë\n', 'utf16le')]), options: { encoding: 'utf-16le' } },
   { title: 'a record longer than maxRecordSize', input: bytes('a\n', 'z'.repeat(200), '\nb\n'), options: { maxRecordSize: 50 } },
 ];

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { packRecords } from './record-batch.js';
+import { mayHoldSeparator, packRecords } from './record-batch.js';
 import { createRecordReader, type RecordReader } from './record-reader.js';
 import type { FromReadWorker, ReadWorkerData, ToReadWorker } from './read-worker-protocol.js';
 
@@ -11,6 +11,8 @@ import type { FromReadWorker, ReadWorkerData, ToReadWorker } from './read-worker
 
 const port = parentPort ?? fail('read-worker.ts runs as a worker thread only');
 let reader: RecordReader | undefined;
+/** False from the first chunk that may hold a separator character on: later batches go unpacked. */
+let packable = true;
 
 function fail(message: string): never {
   throw new Error(message);
@@ -25,9 +27,10 @@ port.on('message', (message: ToReadWorker) => {
   try {
     reader ??= createRecordReader(workerData as ReadWorkerData);
     if (message.kind === 'chunk') {
-      reply({ kind: 'records', batch: packRecords(reader.write(message.bytes)), bytes: message.bytes.byteLength, last: false });
+      if (packable && mayHoldSeparator(message.bytes)) packable = false;
+      reply({ kind: 'records', batch: packRecords(reader.write(message.bytes), packable), bytes: message.bytes.byteLength, last: false });
     } else {
-      reply({ kind: 'records', batch: packRecords(reader.end()), bytes: 0, last: true });
+      reply({ kind: 'records', batch: packRecords(reader.end(), packable), bytes: 0, last: true });
     }
   } catch (error) {
     reply({ kind: 'failed', error });
