@@ -1,2 +1,3 @@
 export { FerryStore } from './ferry-store.js';
+export { setUploadProtocol, uploadProtocol, type UploadProtocol } from './upload-protocol.js';
 export type { AppendResult, ByteRange, ByteSource, Download, FerryStoreOptions, StoreObserver, StoreStats } from './types.js';

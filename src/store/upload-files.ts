@@ -2,6 +2,7 @@ import { open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'no
 import { Upload } from '@tus/utils';
 import { appError } from '../errors/catalogue.js';
 import { errnoCode, toStoreError } from './store-errors.js';
+import { setUploadProtocol, uploadProtocol } from './upload-protocol.js';
 import type { UploadInfoCache } from './upload-info-cache.js';
 import { uploadIdOfInfoFile, type UploadPaths } from './upload-id.js';
 
@@ -15,6 +16,8 @@ export interface UploadInfo {
   size?: number;
   metadata?: Record<string, string | null>;
   creation_date: string;
+  /** 'ietf' for an IETF resumable upload; absent for tus (see upload-protocol.ts). */
+  protocol?: 'ietf';
 }
 
 /** An upload's state: what its info file says and how many bytes its data file holds. */
@@ -29,12 +32,13 @@ export function uploadInfoOf(upload: Upload): UploadInfo {
     size: upload.size,
     metadata: upload.metadata,
     creation_date: upload.creation_date ?? new Date().toISOString(),
+    ...(uploadProtocol(upload) === 'ietf' ? { protocol: 'ietf' } : {}),
   };
 }
 
 /** A fresh `Upload` each call: @tus/server's handlers mutate the object they are given. */
 export function toUpload(info: UploadInfo, offset: number, dataPath: string): Upload {
-  return new Upload({
+  const upload = new Upload({
     id: info.id,
     size: info.size,
     offset,
@@ -42,6 +46,8 @@ export function toUpload(info: UploadInfo, offset: number, dataPath: string): Up
     creation_date: info.creation_date,
     storage: { type: 'file', path: dataPath },
   });
+  if (info.protocol !== undefined) setUploadProtocol(upload, info.protocol);
+  return upload;
 }
 
 /** Creates an upload's files: the empty data file exclusively (nothing is ever overwritten), then its info file. */
@@ -148,10 +154,13 @@ function parseUploadInfo(text: string, id: string): UploadInfo {
     throw corruptInfo(id, error);
   }
   if (!isRecord(value) || value.id !== id || typeof value.creation_date !== 'string') throw corruptInfo(id);
-  const { size, metadata } = value;
+  const { size, metadata, protocol } = value;
   if (size !== undefined && !(Number.isSafeInteger(size) && (size as number) >= 0)) throw corruptInfo(id);
   if (metadata !== undefined && !isMetadata(metadata)) throw corruptInfo(id);
-  return { id, size: size as number | undefined, metadata, creation_date: value.creation_date };
+  if (protocol !== undefined && protocol !== 'ietf') throw corruptInfo(id);
+  const info: UploadInfo = { id, size: size as number | undefined, metadata, creation_date: value.creation_date };
+  if (protocol === 'ietf') info.protocol = 'ietf';
+  return info;
 }
 
 function corruptInfo(id: string, cause?: unknown) {
