@@ -84,7 +84,10 @@ export function createAppendHandler(options: IetfHandlerOptions, transfer: IetfT
         // (a 201 naming the upload), which MUST include Upload-Complete: ?1.
         if (finished) responseHeaders.Location = uploadUrl(publicUrl, upload.id);
         // Incomplete: a 2xx with Upload-Complete: ?0 (draft -05: MUST be 201).
-        return new Response(null, { status: finished ? 201 : dialect.incompleteAppendStatus, headers: responseHeaders });
+        const status = finished ? 201 : dialect.incompleteAppendStatus;
+        // A 201 has a (empty) body: say so, rather than send it chunked.
+        if (status === 201) responseHeaders['Content-Length'] = '0';
+        return new Response(null, { status, headers: responseHeaders });
       },
     });
   };

@@ -35,18 +35,14 @@ export interface IetfHandlerOptions {
  */
 export function checkIetfUpload(upload: Upload, expirationMs: number): void {
   if (uploadProtocol(upload) !== 'ietf') throw appError('UPLOAD_PROTOCOL_MISMATCH', { details: { protocol: uploadProtocol(upload) } });
-  if (expiredAt(upload, expirationMs) !== undefined) throw appError('UPLOAD_GONE');
+  const remaining = remainingLifetimeMs(upload, expirationMs);
+  if (remaining !== undefined && remaining < 0) throw appError('UPLOAD_GONE');
 }
 
 /** How long an unfinished upload has left (ms), or undefined when it does not expire. */
 export function remainingLifetimeMs(upload: Upload, expirationMs: number): number | undefined {
   const expiresAt = isUploadFinished(upload) ? undefined : uploadExpiresAt(upload, expirationMs);
   return expiresAt === undefined ? undefined : expiresAt.getTime() - Date.now();
-}
-
-function expiredAt(upload: Upload, expirationMs: number): number | undefined {
-  const remaining = remainingLifetimeMs(upload, expirationMs);
-  return remaining !== undefined && remaining < 0 ? remaining : undefined;
 }
 
 /**

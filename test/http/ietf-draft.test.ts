@@ -130,6 +130,12 @@ for (const version of VERSIONS) {
       });
     });
 
+    it('Upload-Complete is a Structured Field Boolean: parameters and surrounding spaces are allowed', async () => {
+      const response = await test.http().post('/files/').set({ ...ietf(version), 'Upload-Complete': ' ?0;note="x" ' });
+      assert.equal(response.status, 201);
+      assert.equal(response.headers['upload-complete'], '?0');
+    });
+
     for (const value of [undefined, 'true', '1', '?2']) {
       it(`a creation without a valid Upload-Complete (${value ?? 'absent'}) is 400`, async () => {
         const headers: Record<string, string> = { ...ietf(version) };
