@@ -9,6 +9,7 @@ import { createSchemaRegistry, loadSchemasDir, type SchemaRegistry } from './csv
 import { createApp } from './http/app.js';
 import type { AppEnv } from './http/context.js';
 import { createHttpServer } from './http/node-server.js';
+import { createIetfHandlers } from './ietf/index.js';
 import { createImportService, createLazySink, type ImportService } from './imports/index.js';
 import { createSink } from './imports/sinks/index.js';
 import { createLogger } from './logging/logger.js';
@@ -84,8 +85,9 @@ export function createFerry(config: Config, { logger = createLogger(config.logLe
   const handlePost = createPostHandler({ store, locker, maxSize: config.maxSize, publicUrl: config.publicUrl, finishUpload, events: tus });
   const handleHead = createHeadHandler({ store, locker });
   const handlePatch = createPatchHandler({ store, locker, maxSize: config.maxSize, finishUpload, events: tus });
+  const ietf = createIetfHandlers({ store, locker, maxSize: config.maxSize, publicUrl: config.publicUrl, finishUpload, events: tus });
   const health = { shuttingDown: false };
-  const app = createApp({ tus, handlePost, handleHead, handlePatch, store, metrics, logger, corsOrigins: config.corsOrigins, health, imports, schemas, clientDir: clientDirOf(config) });
+  const app = createApp({ tus, handlePost, handleHead, handlePatch, ietf, store, metrics, logger, corsOrigins: config.corsOrigins, health, imports, schemas, clientDir: clientDirOf(config) });
   const server = createHttpServer(app);
   const stopSweep = config.uploadExpiresMs > 0 ? startExpirySweep(tus, config.expirySweepMs, logger) : () => undefined;
 

@@ -23,6 +23,12 @@ export const ERROR_CATALOGUE = {
   UPLOAD_STORE_FAILED: { status: 500, message: 'The server could not store the data.' },
   UPLOAD_EXTENSION_UNSUPPORTED: { status: 501, message: 'This tus extension is not supported.' },
   TUS_VERSION_UNSUPPORTED: { status: 412, message: 'The Tus-Resumable version is missing or not supported.' },
+  // uploads (IETF resumable uploads, src/ietf/)
+  UPLOAD_PROTOCOL_MISMATCH: { status: 409, message: 'The upload was created with the other protocol (tus or IETF resumable uploads); resume it with that one.' },
+  UPLOAD_INTEROP_VERSION_UNSUPPORTED: { status: 400, message: 'Upload-Draft-Interop-Version names a draft version this server does not speak (it speaks 6 and 8).' },
+  UPLOAD_COMPLETE_INVALID: { status: 400, message: 'Upload-Complete is missing or not a structured-field boolean (?0 or ?1).' },
+  UPLOAD_ALREADY_COMPLETE: { status: 400, message: 'The upload is already complete: nothing more can be appended.' },
+  UPLOAD_HEADER_NOT_ALLOWED: { status: 400, message: 'This request must not carry Upload-Offset, Upload-Complete or Upload-Length (interop version 6).' },
   // aggregator
   AGG_CLOSED: { status: 503, message: 'The writer is closed.' },
   AGG_WRITE_FAILED: { status: 500, message: 'Writing a chunk failed.' },

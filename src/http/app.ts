@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import type { Logger } from 'pino';
 import type { SchemaRegistry } from '../csv/schema/index.js';
 import { appError } from '../errors/catalogue.js';
+import type { IetfHandlers } from '../ietf/index.js';
 import type { ImportService } from '../imports/index.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { HeadHandler } from '../tus/head-handler.js';
@@ -17,6 +18,7 @@ import { createErrorHandler } from './error-handler.js';
 import { errorResponse } from './error-response.js';
 import { createHeadRoute } from './head-route.js';
 import { createHealthRoute, type HealthState } from './health-route.js';
+import { createIetfRoute } from './ietf-route.js';
 import { createImportsRoutes } from './imports-routes.js';
 import { createMethodOverride } from './method-override.js';
 import { createMetricsRoute } from './metrics-route.js';
@@ -33,6 +35,7 @@ export interface AppDeps {
   handlePost: PostHandler;
   handleHead: HeadHandler;
   handlePatch: PatchHandler;
+  ietf: IetfHandlers;
   store: DownloadStore;
   metrics: Metrics;
   logger: Logger;
@@ -50,7 +53,7 @@ export interface AppDeps {
  * No bodyLimit or timeout middleware on /files: tus enforces sizes while streaming, and
  * uploads may take hours. / is the browser page (src/http/client-route.ts).
  */
-export function createApp({ tus, handlePost, handleHead, handlePatch, store, metrics, logger, corsOrigins, health, imports, schemas, clientDir }: AppDeps): Hono<AppEnv> {
+export function createApp({ tus, handlePost, handleHead, handlePatch, ietf, store, metrics, logger, corsOrigins, health, imports, schemas, clientDir }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(createMethodOverride(app), createRequestId(), createAccessLog({ logger }), createRequestMetrics(metrics), createCors({ origins: corsOrigins }));
   app.onError(createErrorHandler());
@@ -65,6 +68,8 @@ export function createApp({ tus, handlePost, handleHead, handlePatch, store, met
   app.get('/healthz', createHealthRoute(health));
   app.get('/metrics', createMetricsRoute(metrics.registry));
 
+  // Requests with Upload-Draft-Interop-Version are IETF resumable uploads (src/ietf/); the rest tus.
+  app.use('/files/*', createIetfRoute({ ietf, metrics }));
   app.on('POST', ['/files', '/files/'], postRoute);
   app.on('OPTIONS', ['/files', '/files/'], tusRoute);
   app.on(['DELETE', 'OPTIONS'], '/files/:id', tusRoute);

@@ -14,12 +14,16 @@ export interface CorsOptions {
 export const CORS_ALLOW_HEADERS = [
   'Authorization', 'Content-Type', 'Tus-Resumable', 'Upload-Length', 'Upload-Metadata', 'Upload-Offset',
   'Upload-Defer-Length', 'Upload-Concat', 'X-HTTP-Method-Override', 'X-Requested-With', 'X-Request-Id',
+  // IETF resumable uploads
+  'Upload-Complete', 'Upload-Draft-Interop-Version',
 ] as const;
 
 /** Response headers a browser client may read. */
 export const CORS_EXPOSE_HEADERS = [
   'Location', 'Upload-Offset', 'Upload-Length', 'Tus-Resumable', 'Upload-Expires', 'Upload-Metadata', 'Tus-Version',
   'Tus-Extension', 'Tus-Max-Size', 'Upload-Defer-Length', 'Upload-Concat', 'Content-Range', 'Content-Disposition', 'X-Request-Id',
+  // IETF resumable uploads
+  'Upload-Complete', 'Upload-Limit', 'Upload-Draft-Interop-Version', 'Accept-Patch',
 ] as const;
 
 /**

@@ -2,6 +2,7 @@ import { open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'no
 import { Upload } from '@tus/utils';
 import { appError } from '../errors/catalogue.js';
 import { errnoCode, toStoreError } from './store-errors.js';
+import { setUploadProtocol, uploadProtocol } from './upload-protocol.js';
 import type { UploadInfoCache } from './upload-info-cache.js';
 import { uploadIdOfInfoFile, type UploadPaths } from './upload-id.js';
 
@@ -18,6 +19,8 @@ export interface UploadInfo {
   /** Upload-Metadata's Base64 values as the client sent them, so HEAD returns them byte-exact. */
   encodedMetadata?: Record<string, string | null>;
   creation_date: string;
+  /** 'ietf' for an IETF resumable upload; absent for tus (see upload-protocol.ts). */
+  protocol?: 'ietf';
 }
 
 /** An `Upload` that also carries its metadata as sent (see UploadInfo.encodedMetadata). */
@@ -36,6 +39,7 @@ export function uploadInfoOf(upload: StoredUploadRecord): UploadInfo {
     metadata: upload.metadata,
     encodedMetadata: upload.encodedMetadata,
     creation_date: upload.creation_date ?? new Date().toISOString(),
+    ...(uploadProtocol(upload) === 'ietf' ? { protocol: 'ietf' } : {}),
   };
 }
 
@@ -50,6 +54,7 @@ export function toUpload(info: UploadInfo, offset: number, dataPath: string): St
     storage: { type: 'file', path: dataPath },
   });
   if (info.encodedMetadata !== undefined) upload.encodedMetadata = { ...info.encodedMetadata };
+  if (info.protocol !== undefined) setUploadProtocol(upload, info.protocol);
   return upload;
 }
 
@@ -157,11 +162,14 @@ function parseUploadInfo(text: string, id: string): UploadInfo {
     throw corruptInfo(id, error);
   }
   if (!isRecord(value) || value.id !== id || typeof value.creation_date !== 'string') throw corruptInfo(id);
-  const { size, metadata, encodedMetadata } = value;
+  const { size, metadata, encodedMetadata, protocol } = value;
   if (size !== undefined && !(Number.isSafeInteger(size) && (size as number) >= 0)) throw corruptInfo(id);
   if (metadata !== undefined && !isMetadata(metadata)) throw corruptInfo(id);
   if (encodedMetadata !== undefined && !isMetadata(encodedMetadata)) throw corruptInfo(id);
-  return { id, size: size as number | undefined, metadata, encodedMetadata, creation_date: value.creation_date };
+  if (protocol !== undefined && protocol !== 'ietf') throw corruptInfo(id);
+  const info: UploadInfo = { id, size: size as number | undefined, metadata, encodedMetadata, creation_date: value.creation_date };
+  if (protocol === 'ietf') info.protocol = 'ietf';
+  return info;
 }
 
 function corruptInfo(id: string, cause?: unknown) {

@@ -1,7 +1,9 @@
 import { Server, type DataStore, type MemoryLocker } from '@tus/server';
 import { EVENTS } from '@tus/utils';
 import type { Config } from '../config/settings.js';
+import { appError } from '../errors/catalogue.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { uploadProtocol } from '../store/upload-protocol.js';
 import { recordTusError, tusThrownToAppError } from './tus-errors.js';
 import { TUS_PATH, uploadIdFromPath } from './upload-id.js';
 
@@ -25,6 +27,11 @@ export function createTusServer({ config, store, locker, metrics }: TusServerOpt
     locker,
     maxSize: config.maxSize,
     getFileIdFromRequest: (request) => uploadIdFromPath(new URL(request.url).pathname, TUS_PATH),
+    // Only DELETE reaches @tus/server with an upload id: an upload is terminated only with the protocol that created it.
+    async onIncomingRequest(_request, id) {
+      const upload = await store.getUpload(id);
+      if (uploadProtocol(upload) !== 'tus') throw appError('UPLOAD_PROTOCOL_MISMATCH', { details: { protocol: uploadProtocol(upload) } });
+    },
     onResponseError(request, error) {
       const appError = tusThrownToAppError(error);
       recordTusError(request, appError);

@@ -1,6 +1,7 @@
 import { TUS_RESUMABLE, type Locker } from '@tus/utils';
 import type { StoredUploadRecord } from '../store/index.js';
 import { appError } from '../errors/catalogue.js';
+import { uploadProtocol } from '../store/upload-protocol.js';
 import { checkTusResumable } from './tus-headers.js';
 import { tusThrownToAppError } from './tus-errors.js';
 import { isUploadFinished, uploadExpiresAt } from './upload-expiry.js';
@@ -48,6 +49,8 @@ export function createHeadHandler({ store, locker }: HeadHandlerOptions): HeadHa
     } finally {
       await lock.unlock();
     }
+    // An upload is resumed only with the protocol that created it.
+    if (uploadProtocol(upload) !== 'tus') throw appError('UPLOAD_PROTOCOL_MISMATCH', { details: { protocol: uploadProtocol(upload) } });
     // A Client resuming an upload that the Server removed SHOULD get 404 or 410; 410 when
     // the Server keeps track of expired uploads. Finished uploads do not expire.
     const expiresAt = isUploadFinished(upload) ? undefined : uploadExpiresAt(upload, store.getExpiration());

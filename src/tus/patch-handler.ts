@@ -1,5 +1,6 @@
 import { TUS_RESUMABLE, type Upload } from '@tus/utils';
 import { appError } from '../errors/catalogue.js';
+import { uploadProtocol } from '../store/upload-protocol.js';
 import { checkTusResumable, hasOffsetOctetStream, parseNonNegativeInteger } from './tus-headers.js';
 import {
   bodyLimit, createUploadAppender, tooMuch, type AppendStore, type BodyRequest, type UploadAppenderOptions,
@@ -45,6 +46,8 @@ export function createPatchHandler({ store, maxSize, ...appenderOptions }: Patch
 
   /** Checks the upload against the request and fixes its length; returns how many bytes the body may add. */
   async function prepare(upload: Upload, { id, offset, declaredLength, contentLength }: PatchHeaders): Promise<number> {
+    // An upload is resumed only with the protocol that created it.
+    if (uploadProtocol(upload) !== 'tus') throw appError('UPLOAD_PROTOCOL_MISMATCH', { details: { protocol: uploadProtocol(upload) } });
     // A Client resuming an upload that the Server removed SHOULD get 404 or 410; 410 when
     // the Server keeps track of expired uploads. Finished uploads do not expire.
     const expiresAt = uploadExpiresAt(upload, store.getExpiration());

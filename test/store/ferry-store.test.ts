@@ -7,7 +7,7 @@ import { describe, test, type TestContext } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Upload } from '@tus/utils';
 import { isAppError } from '../../src/errors/app-error.js';
-import { FerryStore, type FerryStoreOptions } from '../../src/store/index.js';
+import { FerryStore, setUploadProtocol, uploadProtocol, type FerryStoreOptions } from '../../src/store/index.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -131,6 +131,33 @@ describe('FerryStore: ids', () => {
     await assert.rejects(create(store, 'c1', 9), hasCode('UPLOAD_STORE_FAILED', 500));
     assert.equal(await readFile(file, 'utf8'), 'abc');
     assert.equal(JSON.parse(await readFile(`${file}.json`, 'utf8')).size, 5);
+  });
+
+  test('the protocol an upload was created with is kept in <id>.json, through a declared length and a restart; absent is tus', async (t) => {
+    const directory = await makeTempDir();
+    const { store } = await openStore(t, {}, directory);
+    const ietf = new Upload({ id: 'p1', offset: 0 });
+    setUploadProtocol(ietf, 'ietf');
+    await store.create(ietf);
+    await create(store, 'p2', 3);
+    await store.append(chunks('abc'), 'p1', 0, 10);
+    await store.declareUploadLength('p1', 3);
+    assert.equal(uploadProtocol(await store.getUpload('p1')), 'ietf');
+    assert.equal(uploadProtocol(await store.getUpload('p2')), 'tus');
+    assert.equal(JSON.parse(await readFile(path.join(directory, 'p1.json'), 'utf8')).protocol, 'ietf');
+    assert.equal('protocol' in JSON.parse(await readFile(path.join(directory, 'p2.json'), 'utf8')), false);
+    await store.shutdown();
+    const { store: reopened } = await openStore(t, {}, directory);
+    assert.equal(uploadProtocol(await reopened.getUpload('p1')), 'ietf');
+    assert.equal(uploadProtocol(await reopened.getUpload('p2')), 'tus');
+  });
+
+  test('an info file naming an unknown protocol is corrupt (UPLOAD_STORE_FAILED)', async (t) => {
+    const directory = await makeTempDir();
+    await writeFile(path.join(directory, 'p3'), '');
+    await writeFile(path.join(directory, 'p3.json'), '{"id":"p3","creation_date":"2020-01-01T00:00:00.000Z","protocol":"smoke-signals"}');
+    const { store } = await openStore(t, {}, directory);
+    await assert.rejects(store.getUpload('p3'), hasCode('UPLOAD_STORE_FAILED', 500));
   });
 });
 
