@@ -1,24 +1,20 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
 import { buildClient } from '../../scripts/build-client.js';
+import { chromiumMissing, closeBrowserAndFerry, launchChromium } from '../support/chromium.js';
 import { spawnFerry, type FerryProcess } from '../support/ferry-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const SCHEMAS_DIR = path.resolve(import.meta.dirname, '../../schemas');
 /** Screenshots of the import report (git-ignored). */
 const OUTPUT_DIR = path.resolve(import.meta.dirname, '../../test-output/browser');
 const MiB = 1024 * 1024;
 const MAX_SIZE = 8 * MiB;
 const WAIT_MS = 20_000;
-
-const skip = existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium; .ci/run installs it)`;
 
 /** Lines of ferry's access log (pino JSON). */
 interface AccessLine {
@@ -33,7 +29,7 @@ interface AccessLine {
  * The upload page in a real Chromium against ferry as a child process: the page is built
  * from client/ into a temp dir (so this runs the current sources) and served by ferry.
  */
-describe('the browser page, in Chromium', { skip, timeout: 90_000 }, () => {
+describe('the browser page, in Chromium', { skip: chromiumMissing, timeout: 90_000 }, () => {
   let ferry: FerryProcess;
   let browser: Browser;
   let filesDir: string;
@@ -45,16 +41,10 @@ describe('the browser page, in Chromium', { skip, timeout: 90_000 }, () => {
       dataDir: await makeTempDir(),
       args: ['--schemas-dir', SCHEMAS_DIR, '--client-dir', clientDir, '--max-size', String(MAX_SIZE)],
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
-  after(async () => {
-    await browser?.close();
-    if (ferry !== undefined) {
-      ferry.child.kill('SIGTERM');
-      await ferry.exited;
-    }
-  });
+  after(() => closeBrowserAndFerry(browser, ferry));
 
   const pageErrors = new WeakMap<Page, Error[]>();
 
