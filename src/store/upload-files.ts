@@ -2,6 +2,7 @@ import { open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'no
 import { Upload } from '@tus/utils';
 import { appError } from '../errors/catalogue.js';
 import { errnoCode, toStoreError } from './store-errors.js';
+import { isUploadConcat, type UploadConcat } from './upload-concat.js';
 import type { UploadInfoCache } from './upload-info-cache.js';
 import { uploadIdOfInfoFile, type UploadPaths } from './upload-id.js';
 
@@ -15,6 +16,8 @@ export interface UploadInfo {
   size?: number;
   metadata?: Record<string, string | null>;
   creation_date: string;
+  /** Set when the upload is part of a concatenation (partial) or made by one (final). */
+  concat?: UploadConcat;
 }
 
 /** An upload's state: what its info file says and how many bytes its data file holds. */
@@ -23,12 +26,13 @@ export interface StoredUpload {
   offset: number;
 }
 
-export function uploadInfoOf(upload: Upload): UploadInfo {
+export function uploadInfoOf(upload: Upload, concat?: UploadConcat): UploadInfo {
   return {
     id: upload.id,
     size: upload.size,
     metadata: upload.metadata,
     creation_date: upload.creation_date ?? new Date().toISOString(),
+    concat,
   };
 }
 
@@ -148,10 +152,11 @@ function parseUploadInfo(text: string, id: string): UploadInfo {
     throw corruptInfo(id, error);
   }
   if (!isRecord(value) || value.id !== id || typeof value.creation_date !== 'string') throw corruptInfo(id);
-  const { size, metadata } = value;
+  const { size, metadata, concat } = value;
   if (size !== undefined && !(Number.isSafeInteger(size) && (size as number) >= 0)) throw corruptInfo(id);
   if (metadata !== undefined && !isMetadata(metadata)) throw corruptInfo(id);
-  return { id, size: size as number | undefined, metadata, creation_date: value.creation_date };
+  if (concat !== undefined && !isUploadConcat(concat)) throw corruptInfo(id);
+  return { id, size: size as number | undefined, metadata, creation_date: value.creation_date, concat };
 }
 
 function corruptInfo(id: string, cause?: unknown) {
