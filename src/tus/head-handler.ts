@@ -1,12 +1,14 @@
 import { Metadata, TUS_RESUMABLE, type Locker, type Upload } from '@tus/utils';
 import { appError } from '../errors/catalogue.js';
+import type { UploadConcat } from '../store/upload-concat.js';
 import { checkTusResumable } from './tus-headers.js';
 import { tusThrownToAppError } from './tus-errors.js';
+import { addConcatHeaders, type ConcatStore } from './upload-concat.js';
 import { isUploadFinished, uploadExpiresAt } from './upload-expiry.js';
 import { isUploadId } from './upload-id.js';
 
 /** What the HEAD handler needs of the store (the consumer owns the interface). */
-export interface HeadStore {
+export interface HeadStore extends ConcatStore {
   getUpload(id: string): Promise<Upload>;
   getExpiration(): number;
 }
@@ -41,8 +43,10 @@ export function createHeadHandler({ store, locker }: HeadHandlerOptions): HeadHa
       throw tusThrownToAppError(error);
     });
     let upload: Upload;
+    let concat: UploadConcat | undefined;
     try {
       upload = await store.getUpload(id);
+      concat = await store.getConcat(id);
     } finally {
       await lock.unlock();
     }
@@ -63,6 +67,7 @@ export function createHeadHandler({ store, locker }: HeadHandlerOptions): HeadHa
     // The Server MUST include Upload-Metadata if it was given on creation.
     if (upload.metadata !== undefined && Object.keys(upload.metadata).length > 0) headers['Upload-Metadata'] = Metadata.stringify(upload.metadata);
     if (expiresAt !== undefined) headers['Upload-Expires'] = expiresAt.toUTCString();
+    if (concat !== undefined) await addConcatHeaders(headers, upload, concat, store);
     return new Response(null, { status: 200, headers });
   };
 }

@@ -1,15 +1,19 @@
 import { EVENTS, Metadata, TUS_RESUMABLE, Upload } from '@tus/utils';
 import { appError } from '../errors/catalogue.js';
+import type { FinalConcat, UploadConcat } from '../store/upload-concat.js';
 import { checkTusResumable, hasOffsetOctetStream, parseNonNegativeInteger } from './tus-headers.js';
 import {
   bodyLimit, createUploadAppender, tooMuch, type AppendStore, type BodyRequest, type UploadAppenderOptions,
 } from './upload-append.js';
+import { lengthOfFinal, readUploadConcat, type ConcatStore } from './upload-concat.js';
 import { uploadExpiresHeader } from './upload-expiry.js';
 import { createUploadId, uploadUrl } from './upload-id.js';
 
 /** What the POST handler needs of the store (the consumer owns the interface). */
-export interface PostStore extends AppendStore {
-  create(upload: Upload): Promise<Upload>;
+export interface PostStore extends AppendStore, ConcatStore {
+  create(upload: Upload, concat?: UploadConcat): Promise<Upload>;
+  /** Builds a final upload once its partial uploads are finished; resolves with it if this call did. */
+  assembleFinal(id: string): Promise<Upload | undefined>;
   getExpiration(): number;
 }
 
@@ -37,6 +41,8 @@ interface PostHeaders {
   withBody: boolean;
   /** How many bytes the body may add (see `bodyLimit`). */
   maxBytes: number;
+  /** concatenation: a partial or final upload. */
+  concat: UploadConcat | undefined;
 }
 
 /**
@@ -50,9 +56,10 @@ export function createPostHandler({ store, maxSize, publicUrl, ...appenderOption
 
   return async function handlePost(post) {
     const { request } = post;
-    const headers = readPostHeaders(request.headers, maxSize);
+    const headers = readPostHeaders(request.headers, maxSize, publicUrl);
     const upload = new Upload({ id: createUploadId(), size: headers.length, offset: 0, metadata: headers.metadata });
-    await store.create(upload);
+    if (headers.concat?.kind === 'final') upload.size = await finalLength(headers.concat);
+    await store.create(upload, headers.concat);
     post.onUploadCreated?.(upload.id);
     const location = uploadUrl(publicUrl, upload.id);
     events.emit(EVENTS.POST_CREATE, request, upload, location);
@@ -61,8 +68,11 @@ export function createPostHandler({ store, maxSize, publicUrl, ...appenderOption
     const outcome = headers.withBody
       ? await appender.append(post, upload.id, async () => ({ upload, offset: 0, maxBytes: headers.maxBytes }))
       : { upload, finishedNow: false };
+    // A final upload is complete once its partial uploads are: now, if they are finished.
+    const assembled = headers.concat?.kind === 'final' ? await store.assembleFinal(upload.id) : undefined;
     // An upload of length 0 is complete from the moment it exists.
-    return appender.settle({ ...outcome, finishedNow: outcome.finishedNow || upload.size === 0 }, request, (created) => {
+    const finishedNow = outcome.finishedNow || upload.size === 0 || assembled !== undefined;
+    return appender.settle({ ...outcome, upload: assembled ?? outcome.upload, finishedNow }, request, (created) => {
       // The Server MUST acknowledge a successful upload creation with the 201 Created status
       // and MUST set the Location header to the URL of the created resource.
       const responseHeaders: Record<string, string> = { 'Tus-Resumable': TUS_RESUMABLE, Location: location, 'Content-Length': '0' };
@@ -75,10 +85,19 @@ export function createPostHandler({ store, maxSize, publicUrl, ...appenderOption
       return new Response(null, { status: 201, headers: responseHeaders });
     });
   };
+
+  /** The sum of the partial uploads' lengths (undefined while one is deferred), within Tus-Max-Size. */
+  async function finalLength(concat: FinalConcat): Promise<number | undefined> {
+    const length = await lengthOfFinal(store, concat);
+    if (length !== undefined && maxSize > 0 && length > maxSize) throw appError('UPLOAD_TOO_LARGE');
+    return length;
+  }
 }
 
-function readPostHeaders(headers: Headers, maxSize: number): PostHeaders {
+function readPostHeaders(headers: Headers, maxSize: number, publicUrl: string): PostHeaders {
   checkTusResumable(headers);
+  const concat = readUploadConcat(headers, publicUrl);
+  if (concat?.kind === 'final') return readFinalHeaders(headers, concat);
   // The request MUST include one of Upload-Length (a non-negative integer) or
   // Upload-Defer-Length, whose value MUST be 1; never both.
   const lengthHeader = headers.get('upload-length');
@@ -88,8 +107,6 @@ function readPostHeaders(headers: Headers, maxSize: number): PostHeaders {
   if (!lengthValid) throw appError('UPLOAD_LENGTH_INVALID');
   const metadataHeader = headers.get('upload-metadata');
   const metadata = metadataHeader === null ? undefined : parseMetadata(metadataHeader);
-  // concatenation is not supported (nor advertised in Tus-Extension).
-  if (headers.get('upload-concat') !== null) throw appError('UPLOAD_EXTENSION_UNSUPPORTED');
   // If the length of the upload exceeds the maximum (Tus-Max-Size), the Server MUST respond with 413.
   if (length !== undefined && maxSize > 0 && length > maxSize) throw appError('UPLOAD_TOO_LARGE');
   // creation-with-upload: data comes with Content-Type: application/offset+octet-stream. Nothing
@@ -98,7 +115,20 @@ function readPostHeaders(headers: Headers, maxSize: number): PostHeaders {
   const withBody = hasOffsetOctetStream(headers);
   const maxBytes = bodyLimit(length, 0, maxSize);
   if (withBody && (parseNonNegativeInteger(headers.get('content-length')) ?? 0) > maxBytes) throw tooMuch(length);
-  return { length, metadata, withBody, maxBytes };
+  return { length, metadata, withBody, maxBytes, concat };
+}
+
+/** concatenation: a final upload's length is the sum of its partial uploads', and it takes no bytes of its own. */
+function readFinalHeaders(headers: Headers, concat: FinalConcat): PostHeaders {
+  // The Client MUST NOT include the Upload-Length header in the final upload creation.
+  if (headers.get('upload-length') !== null || headers.get('upload-defer-length') !== null) {
+    throw appError('UPLOAD_LENGTH_INVALID', { message: 'A final upload takes no Upload-Length: its length is the sum of its partial uploads.' });
+  }
+  // As a PATCH to a final upload would be, a body is refused (as tusd does).
+  if (hasOffsetOctetStream(headers)) throw appError('UPLOAD_FINAL_IMMUTABLE');
+  const metadataHeader = headers.get('upload-metadata');
+  const metadata = metadataHeader === null ? undefined : parseMetadata(metadataHeader);
+  return { length: undefined, metadata, withBody: false, maxBytes: 0, concat };
 }
 
 /**
