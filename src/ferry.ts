@@ -36,7 +36,8 @@ export interface Ferry {
   imports: ImportService;
   /**
    * Loads the import schemas from config.schemasDir (a bad one rejects with SCHEMA_INVALID,
-   * every problem listed), resumes interrupted imports, then listens on config.host:config.port;
+   * every problem listed), assembles the final uploads a crash left unassembled though their
+   * partial uploads are finished, resumes interrupted imports, then listens on config.host:config.port;
    * resolves with the base URL, e.g. http://127.0.0.1:1080. Automatic imports a crash lost
    * (finished uploads with `schema` metadata and no import) are found by a background scan
    * that recovery starts: listening does not wait for it.
@@ -76,6 +77,7 @@ export function createFerry(config: Config, { logger = createLogger(config.logLe
   const locker = new MemoryLocker();
   const finishUpload = createFinishUpload({
     metrics,
+    store,
     async onUploadFinished(upload) {
       await imports.onUploadFinished(upload);
       await onUploadFinished?.(upload);
@@ -95,7 +97,9 @@ export function createFerry(config: Config, { logger = createLogger(config.logLe
     app, store, tus, metrics, logger, server, imports,
     async listen() {
       loadedSchemas = await loadSchemasDir(config.schemasDir);
+      const assembled = await store.recoverFinals();
       await imports.recover();
+      for (const final of assembled) await finishUpload(final);
       return new Promise<string>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {

@@ -21,6 +21,11 @@ export const ERROR_CATALOGUE = {
   UPLOAD_LOCKED: { status: 423, message: 'Another request holds the lock on this upload.' },
   UPLOAD_ABORTED: { status: 400, message: 'The request was aborted before its body arrived.' },
   UPLOAD_STORE_FAILED: { status: 500, message: 'The server could not store the data.' },
+  UPLOAD_CONCAT_INVALID: { status: 400, message: 'Upload-Concat must be "partial", or "final;" and the space-separated URLs of partial uploads on this server.' },
+  UPLOAD_CONCAT_PART_NOT_FOUND: { status: 404, message: 'An upload named in Upload-Concat does not exist.' },
+  UPLOAD_CONCAT_NOT_PARTIAL: { status: 400, message: 'An upload named in Upload-Concat was not created as a partial upload (Upload-Concat: partial).' },
+  UPLOAD_FINAL_IMMUTABLE: { status: 403, message: 'A final upload is built from its partial uploads: it takes no data of its own.' },
+  UPLOAD_PARTIAL_IN_USE: { status: 409, message: 'The partial upload is part of a final upload that is not assembled yet; terminate the final upload first.' },
   UPLOAD_EXTENSION_UNSUPPORTED: { status: 501, message: 'This tus extension is not supported.' },
   TUS_VERSION_UNSUPPORTED: { status: 412, message: 'The Tus-Resumable version is missing or not supported.' },
   // uploads (IETF resumable uploads, src/ietf/)

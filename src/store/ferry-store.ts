@@ -1,15 +1,19 @@
 import { mkdirSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { DataStore, type Upload } from '@tus/utils';
 import { isAppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
+import { assemblyFileOf } from './concatenate.js';
 import { createFileReadStream, resolveByteRange } from './download.js';
+import { FinalAssembly } from './final-assembly.js';
+import { PendingFinals } from './pending-finals.js';
 import { toStoreError } from './store-errors.js';
 import {
-  createUploadFiles, deleteUploadFiles, listUploadIds, readStoredUpload, toUpload, uploadInfoOf, type StoredUpload, type StoredUploadRecord,
+  createUploadFiles, deleteUploadFiles, listUploadIds, readStoredUpload, readUploadInfo, toUpload, uploadInfoOf, type StoredUpload, type StoredUploadRecord,
 } from './upload-files.js';
-import { resolveUploadPaths } from './upload-id.js';
+import type { UploadConcat } from './upload-concat.js';
+import { resolveUploadPaths, type UploadPaths } from './upload-id.js';
 import { UploadInfoCache } from './upload-info-cache.js';
 import type { UploadWriter } from './upload-writer.js';
 import { WriterRegistry } from './writer-registry.js';
@@ -20,7 +24,8 @@ import type { AppendResult, ByteRange, ByteSource, Download, FerryStoreOptions, 
  * (named by the id; its size is the offset) and `<id>.json` beside it. An upload being
  * written has a writer: its aggregator feeds one open file handle, and its state answers
  * `getUpload` from memory. Beyond the DataStore contract: `append` (with a byte limit and
- * a finished flag), `rollback`, `finishedUploads`, `openDownload`, `stats` and `shutdown`.
+ * a finished flag), `rollback`, `finishedUploads`, `openDownload`, `stats` and `shutdown`;
+ * for concatenation, `getConcat`, `assembleFinal`, `assembleFinalsWaitingOn` and `recoverFinals`.
  */
 export class FerryStore extends DataStore {
   readonly #directory: string;
@@ -28,6 +33,8 @@ export class FerryStore extends DataStore {
   readonly #observer: StoreObserver | undefined;
   readonly #registry: WriterRegistry;
   readonly #infoCache = new UploadInfoCache();
+  readonly #pendingFinals = new PendingFinals();
+  readonly #assembly: FinalAssembly;
 
   /** Creates the data directory if it is missing (once, at start-up). */
   constructor(options: FerryStoreOptions) {
@@ -36,18 +43,33 @@ export class FerryStore extends DataStore {
     this.#expirationMs = options.expirationMs;
     this.#observer = options.observer;
     this.#registry = new WriterRegistry(options, this.#infoCache);
+    this.#assembly = new FinalAssembly({
+      directory: this.#directory, registry: this.#registry, infoCache: this.#infoCache, pendingFinals: this.#pendingFinals,
+      getUpload: (id) => this.getUpload(id), observer: this.#observer,
+    });
     mkdirSync(this.#directory, { recursive: true });
     this.extensions = ['creation', 'creation-with-upload', 'creation-defer-length', 'termination'];
     if (options.expirationMs > 0) this.extensions.push('expiration');
+    this.extensions.push('concatenation', 'concatenation-unfinished');
   }
 
-  /** Writes `<id>.json` (atomically) and an empty data file (exclusively: an existing upload is never overwritten). */
-  override async create(upload: StoredUploadRecord): Promise<StoredUploadRecord> {
+  /**
+   * Writes `<id>.json` (atomically) and an empty data file (exclusively: an existing upload is
+   * never overwritten). A final upload (`concat`) first reserves its partial uploads: each
+   * must still exist, and none can be deleted until the final is assembled or deleted.
+   */
+  override async create(upload: StoredUploadRecord, concat?: UploadConcat): Promise<StoredUploadRecord> {
     const paths = resolveUploadPaths(this.#directory, upload.id);
     if (upload.size !== undefined && !(Number.isSafeInteger(upload.size) && upload.size >= 0)) {
       throw appError('UPLOAD_LENGTH_INVALID');
     }
-    await createUploadFiles(paths, uploadInfoOf(upload), this.#infoCache);
+    if (concat?.kind === 'final') await this.#reserveParts(upload.id, concat.partIds);
+    try {
+      await createUploadFiles(paths, uploadInfoOf(upload, concat), this.#infoCache);
+    } catch (error) {
+      this.#pendingFinals.delete(upload.id);
+      throw error;
+    }
     upload.offset = 0;
     upload.storage = { type: 'file', path: paths.data };
     return upload;
@@ -60,6 +82,31 @@ export class FerryStore extends DataStore {
     if (writer !== undefined) return writer.toUpload();
     const { info, offset } = await readStoredUpload(paths, id, this.#infoCache);
     return toUpload(info, offset, paths.data);
+  }
+
+  /** How upload `id` takes part in a concatenation (partial or final), if it does; from memory where it can. */
+  async getConcat(id: string): Promise<UploadConcat | undefined> {
+    const writer = this.#registry.find(id);
+    if (writer !== undefined) return writer.info.concat;
+    return (await readUploadInfo(resolveUploadPaths(this.#directory, id), id, this.#infoCache)).concat;
+  }
+
+  /**
+   * Builds final upload `id` out of its partial uploads if they are all finished (see
+   * concatenateFiles); resolves with the final if this call completed it, else undefined.
+   */
+  assembleFinal(id: string): Promise<Upload | undefined> {
+    return this.#assembly.assemble(id);
+  }
+
+  /** After partial upload `id` finished: assembles the finals it completes; failures are reported to the observer. */
+  assembleFinalsWaitingOn(id: string): Promise<Upload[]> {
+    return this.#assembly.assembleWaitingOn(id);
+  }
+
+  /** At start-up, before requests: finds the finals not assembled yet and assembles those that can be (see FinalAssembly.recover). */
+  recoverFinals(): Promise<Upload[]> {
+    return this.#assembly.recover();
   }
 
   /** The DataStore write (@tus/server's POST with a body): `append` bounded by the declared size only. */
@@ -95,12 +142,15 @@ export class FerryStore extends DataStore {
     await writer.declareLength(length);
   }
 
-  /** Closes the upload's writer and deletes both files; UPLOAD_NOT_FOUND if there was no upload. */
+  /**
+   * Closes the upload's writer and deletes both files; UPLOAD_NOT_FOUND if there was no
+   * upload, UPLOAD_PARTIAL_IN_USE for a partial upload that a final not assembled yet needs.
+   */
   override async remove(id: string): Promise<void> {
     const paths = resolveUploadPaths(this.#directory, id);
     const existed = await this.#registry.exclusive(id, async () => {
-      await this.#closeForDeletion(id);
-      return deleteUploadFiles(paths, id, this.#infoCache);
+      if (this.#pendingFinals.isNeeded(id)) throw appError('UPLOAD_PARTIAL_IN_USE');
+      return this.#deleteUpload(id, paths);
     });
     if (!existed) throw appError('UPLOAD_NOT_FOUND');
   }
@@ -111,7 +161,8 @@ export class FerryStore extends DataStore {
 
   /**
    * Deletes the unfinished uploads (fewer bytes than the size, or size deferred) created
-   * more than `expirationMs` ago, except any being written right now. Finished uploads
+   * more than `expirationMs` ago, except any being written right now and partial uploads
+   * that a final not assembled yet needs (they go once it has expired). Finished uploads
    * stay. One upload that cannot be read or deleted is reported and skipped.
    */
   override async deleteExpired(): Promise<number> {
@@ -129,20 +180,22 @@ export class FerryStore extends DataStore {
   }
 
   /**
-   * Every finished upload (its offset reached its declared size), read one at a time:
-   * only the ids are listed up front. One deleted meanwhile is skipped; one that cannot be
+   * Every finished upload (its offset reached its declared size) but partial uploads, which
+   * are pieces of a file, read one at a time: only the ids are listed up front. One deleted meanwhile is skipped; one that cannot be
    * read is reported to the observer and skipped.
    */
   async *finishedUploads(): AsyncGenerator<Upload> {
     for (const id of await listUploadIds(this.#directory)) {
       let upload: Upload;
+      let concat: UploadConcat | undefined;
       try {
         upload = await this.getUpload(id);
+        concat = await this.getConcat(id);
       } catch (error) {
         if (!isAppError(error, 'UPLOAD_NOT_FOUND')) this.#observer?.onError?.(error as Error, id);
         continue;
       }
-      if (upload.size !== undefined && upload.offset === upload.size) yield upload;
+      if (upload.size !== undefined && upload.offset === upload.size && concat?.kind !== 'partial') yield upload;
     }
   }
 
@@ -181,12 +234,36 @@ export class FerryStore extends DataStore {
     const paths = resolveUploadPaths(this.#directory, id);
     return this.#registry.exclusive(id, async () => {
       const writer = this.#registry.find(id);
-      if (writer?.isBusy) return false;
+      if (writer?.isBusy || this.#pendingFinals.isNeeded(id)) return false;
       const state = writer === undefined ? await readStoredUpload(paths, id, this.#infoCache) : { info: writer.info, offset: writer.offset };
       if (!isExpiredUnfinished(state, createdBefore)) return false;
-      await this.#closeForDeletion(id);
-      return deleteUploadFiles(paths, id, this.#infoCache);
+      return this.#deleteUpload(id, paths);
     });
+  }
+
+  /** Inside `id`'s lane: closes its writer, forgets it as a pending final (and its half-built file), deletes its files. */
+  async #deleteUpload(id: string, paths: UploadPaths): Promise<boolean> {
+    await this.#closeForDeletion(id);
+    if (this.#pendingFinals.delete(id)) await rm(assemblyFileOf(paths.data), { force: true });
+    return deleteUploadFiles(paths, id, this.#infoCache);
+  }
+
+  /**
+   * In each partial's lane, where deletions run: the partial still exists, and is marked as
+   * needed by `finalId`, so a termination or expiry cannot slip in between.
+   */
+  async #reserveParts(finalId: string, partIds: readonly string[]): Promise<void> {
+    for (const partId of new Set(partIds)) {
+      try {
+        await this.#registry.exclusive(partId, async () => {
+          await this.getUpload(partId);
+          this.#pendingFinals.add(finalId, partId);
+        });
+      } catch (error) {
+        this.#pendingFinals.delete(finalId);
+        throw isAppError(error, 'UPLOAD_NOT_FOUND') ? appError('UPLOAD_CONCAT_PART_NOT_FOUND', { details: { uploadId: partId } }) : error;
+      }
+    }
   }
 
   /** Closes `id`'s writer (inside its lane) before its files go; a failure to close does not stop the deletion. */

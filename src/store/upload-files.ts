@@ -3,6 +3,7 @@ import { Upload } from '@tus/utils';
 import { appError } from '../errors/catalogue.js';
 import { errnoCode, toStoreError } from './store-errors.js';
 import { setUploadProtocol, uploadProtocol } from './upload-protocol.js';
+import { isUploadConcat, type UploadConcat } from './upload-concat.js';
 import type { UploadInfoCache } from './upload-info-cache.js';
 import { uploadIdOfInfoFile, type UploadPaths } from './upload-id.js';
 
@@ -21,6 +22,8 @@ export interface UploadInfo {
   creation_date: string;
   /** 'ietf' for an IETF resumable upload; absent for tus (see upload-protocol.ts). */
   protocol?: 'ietf';
+  /** Set when the upload is part of a concatenation (partial) or made by one (final). */
+  concat?: UploadConcat;
 }
 
 /** An `Upload` that also carries its metadata as sent (see UploadInfo.encodedMetadata). */
@@ -32,13 +35,14 @@ export interface StoredUpload {
   offset: number;
 }
 
-export function uploadInfoOf(upload: StoredUploadRecord): UploadInfo {
+export function uploadInfoOf(upload: StoredUploadRecord, concat?: UploadConcat): UploadInfo {
   return {
     id: upload.id,
     size: upload.size,
     metadata: upload.metadata,
     encodedMetadata: upload.encodedMetadata,
     creation_date: upload.creation_date ?? new Date().toISOString(),
+    concat,
     ...(uploadProtocol(upload) === 'ietf' ? { protocol: 'ietf' } : {}),
   };
 }
@@ -162,12 +166,13 @@ function parseUploadInfo(text: string, id: string): UploadInfo {
     throw corruptInfo(id, error);
   }
   if (!isRecord(value) || value.id !== id || typeof value.creation_date !== 'string') throw corruptInfo(id);
-  const { size, metadata, encodedMetadata, protocol } = value;
+  const { size, metadata, encodedMetadata, protocol, concat } = value;
   if (size !== undefined && !(Number.isSafeInteger(size) && (size as number) >= 0)) throw corruptInfo(id);
   if (metadata !== undefined && !isMetadata(metadata)) throw corruptInfo(id);
   if (encodedMetadata !== undefined && !isMetadata(encodedMetadata)) throw corruptInfo(id);
   if (protocol !== undefined && protocol !== 'ietf') throw corruptInfo(id);
-  const info: UploadInfo = { id, size: size as number | undefined, metadata, encodedMetadata, creation_date: value.creation_date };
+  if (concat !== undefined && !isUploadConcat(concat)) throw corruptInfo(id);
+  const info: UploadInfo = { id, size: size as number | undefined, metadata, encodedMetadata, creation_date: value.creation_date, concat };
   if (protocol === 'ietf') info.protocol = 'ietf';
   return info;
 }

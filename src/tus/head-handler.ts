@@ -2,14 +2,16 @@ import { TUS_RESUMABLE, type Locker } from '@tus/utils';
 import type { StoredUploadRecord } from '../store/index.js';
 import { appError } from '../errors/catalogue.js';
 import { uploadProtocol } from '../store/upload-protocol.js';
+import type { UploadConcat } from '../store/upload-concat.js';
 import { checkTusResumable } from './tus-headers.js';
 import { tusThrownToAppError } from './tus-errors.js';
+import { addConcatHeaders, type ConcatStore } from './upload-concat.js';
 import { isUploadFinished, uploadExpiresAt } from './upload-expiry.js';
 import { isUploadId } from './upload-id.js';
 import { encodeMetadata, formatUploadMetadata } from './upload-metadata.js';
 
 /** What the HEAD handler needs of the store (the consumer owns the interface). */
-export interface HeadStore {
+export interface HeadStore extends ConcatStore {
   getUpload(id: string): Promise<StoredUploadRecord>;
   getExpiration(): number;
 }
@@ -44,8 +46,10 @@ export function createHeadHandler({ store, locker }: HeadHandlerOptions): HeadHa
       throw tusThrownToAppError(error);
     });
     let upload: StoredUploadRecord;
+    let concat: UploadConcat | undefined;
     try {
       upload = await store.getUpload(id);
+      concat = await store.getConcat(id);
     } finally {
       await lock.unlock();
     }
@@ -70,6 +74,7 @@ export function createHeadHandler({ store, locker }: HeadHandlerOptions): HeadHa
     const metadata = upload.encodedMetadata ?? (upload.metadata === undefined ? undefined : encodeMetadata(upload.metadata));
     if (metadata !== undefined && Object.keys(metadata).length > 0) headers['Upload-Metadata'] = formatUploadMetadata(metadata);
     if (expiresAt !== undefined) headers['Upload-Expires'] = expiresAt.toUTCString();
+    if (concat !== undefined) await addConcatHeaders(headers, upload, concat, store);
     return new Response(null, { status: 200, headers });
   };
 }

@@ -1,17 +1,21 @@
 import { EVENTS, TUS_RESUMABLE, Upload } from '@tus/utils';
 import type { StoredUploadRecord } from '../store/index.js';
 import { appError } from '../errors/catalogue.js';
+import type { FinalConcat, UploadConcat } from '../store/upload-concat.js';
 import { checkTusResumable, hasOffsetOctetStream, parseNonNegativeInteger } from './tus-headers.js';
 import {
   bodyLimit, createUploadAppender, tooMuch, type AppendStore, type BodyRequest, type UploadAppenderOptions,
 } from './upload-append.js';
+import { lengthOfFinal, readUploadConcat, type ConcatStore } from './upload-concat.js';
 import { uploadExpiresHeader } from './upload-expiry.js';
 import { parseUploadMetadata, type UploadMetadata } from './upload-metadata.js';
 import { createUploadId, uploadUrl } from './upload-id.js';
 
 /** What the POST handler needs of the store (the consumer owns the interface). */
-export interface PostStore extends AppendStore {
-  create(upload: StoredUploadRecord): Promise<Upload>;
+export interface PostStore extends AppendStore, ConcatStore {
+  create(upload: StoredUploadRecord, concat?: UploadConcat): Promise<Upload>;
+  /** Builds a final upload once its partial uploads are finished; resolves with it if this call did. */
+  assembleFinal(id: string): Promise<Upload | undefined>;
   getExpiration(): number;
 }
 
@@ -39,6 +43,8 @@ interface PostHeaders {
   withBody: boolean;
   /** How many bytes the body may add (see `bodyLimit`). */
   maxBytes: number;
+  /** concatenation: a partial or final upload. */
+  concat: UploadConcat | undefined;
 }
 
 /**
@@ -52,10 +58,11 @@ export function createPostHandler({ store, maxSize, publicUrl, ...appenderOption
 
   return async function handlePost(post) {
     const { request } = post;
-    const headers = readPostHeaders(request.headers, maxSize);
+    const headers = readPostHeaders(request.headers, maxSize, publicUrl);
     const upload: StoredUploadRecord = new Upload({ id: createUploadId(), size: headers.length, offset: 0, metadata: headers.metadata?.decoded });
     if (headers.metadata !== undefined) upload.encodedMetadata = headers.metadata.encoded;
-    await store.create(upload);
+    if (headers.concat?.kind === 'final') upload.size = await finalLength(headers.concat);
+    await store.create(upload, headers.concat);
     post.onUploadCreated?.(upload.id);
     const location = uploadUrl(publicUrl, upload.id);
     events.emit(EVENTS.POST_CREATE, request, upload, location);
@@ -64,8 +71,11 @@ export function createPostHandler({ store, maxSize, publicUrl, ...appenderOption
     const outcome = headers.withBody
       ? await appender.append(post, upload.id, async () => ({ upload, offset: 0, maxBytes: headers.maxBytes }))
       : { upload, finishedNow: false };
+    // A final upload is complete once its partial uploads are: now, if they are finished.
+    const assembled = headers.concat?.kind === 'final' ? await store.assembleFinal(upload.id) : undefined;
     // An upload of length 0 is complete from the moment it exists.
-    return appender.settle({ ...outcome, finishedNow: outcome.finishedNow || upload.size === 0 }, request, (created) => {
+    const finishedNow = outcome.finishedNow || upload.size === 0 || assembled !== undefined;
+    return appender.settle({ ...outcome, upload: assembled ?? outcome.upload, finishedNow }, request, (created) => {
       // The Server MUST acknowledge a successful upload creation with the 201 Created status
       // and MUST set the Location header to the URL of the created resource.
       const responseHeaders: Record<string, string> = { 'Tus-Resumable': TUS_RESUMABLE, Location: location, 'Content-Length': '0' };
@@ -78,10 +88,19 @@ export function createPostHandler({ store, maxSize, publicUrl, ...appenderOption
       return new Response(null, { status: 201, headers: responseHeaders });
     });
   };
+
+  /** The sum of the partial uploads' lengths (undefined while one is deferred), within Tus-Max-Size. */
+  async function finalLength(concat: FinalConcat): Promise<number | undefined> {
+    const length = await lengthOfFinal(store, concat);
+    if (length !== undefined && maxSize > 0 && length > maxSize) throw appError('UPLOAD_TOO_LARGE');
+    return length;
+  }
 }
 
-function readPostHeaders(headers: Headers, maxSize: number): PostHeaders {
+function readPostHeaders(headers: Headers, maxSize: number, publicUrl: string): PostHeaders {
   checkTusResumable(headers);
+  const concat = readUploadConcat(headers, publicUrl);
+  if (concat?.kind === 'final') return readFinalHeaders(headers, concat);
   // The request MUST include one of Upload-Length (a non-negative integer) or
   // Upload-Defer-Length, whose value MUST be 1; never both.
   const lengthHeader = headers.get('upload-length');
@@ -89,10 +108,7 @@ function readPostHeaders(headers: Headers, maxSize: number): PostHeaders {
   const length = lengthHeader === null ? undefined : parseNonNegativeInteger(lengthHeader);
   const lengthValid = lengthHeader === null ? deferHeader === '1' : length !== undefined && deferHeader === null;
   if (!lengthValid) throw appError('UPLOAD_LENGTH_INVALID');
-  const metadataHeader = headers.get('upload-metadata');
-  const metadata = metadataHeader === null ? undefined : parseUploadMetadata(metadataHeader);
-  // concatenation is not supported (nor advertised in Tus-Extension).
-  if (headers.get('upload-concat') !== null) throw appError('UPLOAD_EXTENSION_UNSUPPORTED');
+  const metadata = readMetadata(headers);
   // If the length of the upload exceeds the maximum (Tus-Max-Size), the Server MUST respond with 413.
   if (length !== undefined && maxSize > 0 && length > maxSize) throw appError('UPLOAD_TOO_LARGE');
   // creation-with-upload: data comes with Content-Type: application/offset+octet-stream. Nothing
@@ -101,5 +117,21 @@ function readPostHeaders(headers: Headers, maxSize: number): PostHeaders {
   const withBody = hasOffsetOctetStream(headers);
   const maxBytes = bodyLimit(length, 0, maxSize);
   if (withBody && (parseNonNegativeInteger(headers.get('content-length')) ?? 0) > maxBytes) throw tooMuch(length);
-  return { length, metadata, withBody, maxBytes };
+  return { length, metadata, withBody, maxBytes, concat };
+}
+
+/** concatenation: a final upload's length is the sum of its partial uploads', and it takes no bytes of its own. */
+function readFinalHeaders(headers: Headers, concat: FinalConcat): PostHeaders {
+  // The Client MUST NOT include the Upload-Length header in the final upload creation.
+  if (headers.get('upload-length') !== null || headers.get('upload-defer-length') !== null) {
+    throw appError('UPLOAD_LENGTH_INVALID', { message: 'A final upload takes no Upload-Length: its length is the sum of its partial uploads.' });
+  }
+  // As a PATCH to a final upload would be, a body is refused (as tusd does).
+  if (hasOffsetOctetStream(headers)) throw appError('UPLOAD_FINAL_IMMUTABLE');
+  return { length: undefined, metadata: readMetadata(headers), withBody: false, maxBytes: 0, concat };
+}
+
+function readMetadata(headers: Headers): UploadMetadata | undefined {
+  const header = headers.get('upload-metadata');
+  return header === null ? undefined : parseUploadMetadata(header);
 }

@@ -83,7 +83,9 @@ const cases: HttpCase[] = [
   { name: 'POST at Tus-Max-Size', method: 'POST', url: '/files/', headers: { ...TUS, 'Upload-Length': String(MAX_SIZE) }, status: 201 },
   { name: 'POST with a body beyond Upload-Length', method: 'POST', ...createsNothing(), headers: { ...TUS, ...OCTET, 'Upload-Length': '2' }, body: 'hello', status: 413, code: 'UPLOAD_LENGTH_EXCEEDED' },
   { name: 'POST with a deferred length and a body over Tus-Max-Size', method: 'POST', ...createsNothing(), headers: { ...TUS, ...OCTET, 'Upload-Defer-Length': '1' }, body: Buffer.alloc(MAX_SIZE + 1), status: 413, code: 'UPLOAD_TOO_LARGE' },
-  { name: 'POST a concatenation', method: 'POST', ...createsNothing(), headers: { ...TUS, 'Upload-Concat': 'partial', 'Upload-Length': '1' }, status: 501, code: 'UPLOAD_EXTENSION_UNSUPPORTED' },
+  { name: 'POST a partial upload (concatenation)', method: 'POST', url: '/files/', headers: { ...TUS, 'Upload-Concat': 'partial', 'Upload-Length': '1' }, status: 201 },
+  { name: 'POST with a malformed Upload-Concat', method: 'POST', ...createsNothing(), headers: { ...TUS, 'Upload-Concat': 'parts', 'Upload-Length': '1' }, status: 400, code: 'UPLOAD_CONCAT_INVALID' },
+  { name: 'POST a final upload of an unknown upload', method: 'POST', ...createsNothing(), headers: { ...TUS, 'Upload-Concat': 'final;/files/0123456789abcdef0123456789abcdef' }, status: 404, code: 'UPLOAD_CONCAT_PART_NOT_FOUND' },
   { name: 'POST to an upload URL', method: 'POST', url: upload(), headers: TUS, status: 405, code: 'HTTP_METHOD_NOT_ALLOWED', expectHeaders: { Allow: /PATCH/ } },
 
   // HEAD
