@@ -4,6 +4,7 @@ import { checkTusResumable, hasOffsetOctetStream, parseNonNegativeInteger } from
 import {
   bodyLimit, createUploadAppender, tooMuch, type AppendStore, type BodyRequest, type UploadAppenderOptions,
 } from './upload-append.js';
+import { readChecksumRequest, type ChecksumRequest } from './upload-checksum.js';
 import { uploadExpiresHeader } from './upload-expiry.js';
 import { createUploadId, uploadUrl } from './upload-id.js';
 
@@ -37,6 +38,8 @@ interface PostHeaders {
   withBody: boolean;
   /** How many bytes the body may add (see `bodyLimit`). */
   maxBytes: number;
+  /** checksum, checksum-trailer: what the body must match to be kept. */
+  checksum: ChecksumRequest | undefined;
 }
 
 /**
@@ -59,7 +62,7 @@ export function createPostHandler({ store, maxSize, publicUrl, ...appenderOption
     // Nobody else knows a new id, so creating needs no lock; its data is appended under
     // the upload's lock all the same, as a PATCH's would be.
     const outcome = headers.withBody
-      ? await appender.append(post, upload.id, async () => ({ upload, offset: 0, maxBytes: headers.maxBytes }))
+      ? await appender.append(post, upload.id, async () => ({ upload, offset: 0, maxBytes: headers.maxBytes, checksum: headers.checksum }))
       : { upload, finishedNow: false };
     // An upload of length 0 is complete from the moment it exists.
     return appender.settle({ ...outcome, finishedNow: outcome.finishedNow || upload.size === 0 }, request, (created) => {
@@ -98,7 +101,9 @@ function readPostHeaders(headers: Headers, maxSize: number): PostHeaders {
   const withBody = hasOffsetOctetStream(headers);
   const maxBytes = bodyLimit(length, 0, maxSize);
   if (withBody && (parseNonNegativeInteger(headers.get('content-length')) ?? 0) > maxBytes) throw tooMuch(length);
-  return { length, metadata, withBody, maxBytes };
+  // A checksum is checked before the upload is created, so a bad one stores nothing.
+  const checksum = withBody ? readChecksumRequest(headers) : undefined;
+  return { length, metadata, withBody, maxBytes, checksum };
 }
 
 /**
