@@ -3,8 +3,10 @@ import { setMaxListeners } from 'node:events';
 import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { chunkChecksums, type ChecksumAlgorithm } from './checksums.js';
 import { processCpuSeconds, sampleRss, type RssSummary } from './proc-stats.js';
 import type { ServerProcess } from './server-process.js';
+import type { ServerName } from './server-specs.js';
 import { percentile } from './stats.js';
 import { createUpload, deleteUpload, headOffset, patchUpload, uploadId, type ClientContext } from './tus-client.js';
 import { removeStoredFiles, verifyStoredFile } from './verify.js';
@@ -13,6 +15,7 @@ const MiB = 1024 * 1024;
 const CASE_TIMEOUT_MS = 10 * 60_000;
 export const SMALL_SIZE = 10 * 1024;
 export const SMALL_CONCURRENCY = 16;
+export const CHECKSUM_CASE = 'chunks-1mib-checksum';
 
 /** One upload of `size` bytes in PATCHes of `chunkSize` (undefined: a single PATCH). */
 export interface LargeCase {
@@ -21,6 +24,10 @@ export interface LargeCase {
   title: string;
   size: number;
   chunkSize: number | undefined;
+  /** Every PATCH carries Upload-Checksum with this algorithm (tus checksum extension). */
+  checksum?: ChecksumAlgorithm;
+  /** Only these servers run the case (the others do not verify checksums); default all. */
+  servers?: readonly ServerName[];
 }
 
 /** `count` uploads of 10 KiB, 16 at a time, each a POST then one PATCH. */
@@ -57,7 +64,8 @@ export function formatBytes(bytes: number): string {
   return `${bytes} B`;
 }
 
-export function benchCases(size: number, smallCount: number): BenchCase[] {
+/** The cases in order; `checksum` adds the 1 MiB chunks case again, ferry only, with Upload-Checksum on every PATCH. */
+export function benchCases(size: number, smallCount: number, checksum: ChecksumAlgorithm | undefined): BenchCase[] {
   const large = (key: string, chunkSize: number | undefined, how: string): LargeCase => ({
     kind: 'large', key, title: `${formatBytes(size)}, ${how}`, size, chunkSize,
   });
@@ -65,18 +73,26 @@ export function benchCases(size: number, smallCount: number): BenchCase[] {
     large('one-patch', undefined, 'one PATCH'),
     large('chunks-8mib', 8 * MiB, '8 MiB chunks'),
     large('chunks-1mib', MiB, '1 MiB chunks'),
+    ...(checksum === undefined ? [] : [{ ...large(CHECKSUM_CASE, MiB, `1 MiB chunks, Upload-Checksum ${checksum}`), checksum, servers: ['ferry'] } satisfies LargeCase]),
     { kind: 'small', key: 'small-10kib', title: `${smallCount} × 10 KiB, ${SMALL_CONCURRENCY} concurrent`, count: smallCount },
   ];
 }
 
-async function uploadLarge(ctx: ClientContext, spec: LargeCase): Promise<Work> {
+/** `checksums`: the Upload-Checksum of each PATCH, in order (see chunkChecksums). */
+async function uploadLarge(ctx: ClientContext, spec: LargeCase, checksums: readonly string[] | undefined): Promise<Work> {
   const url = await createUpload(ctx, spec.size);
   const chunk = spec.chunkSize ?? spec.size;
   const patchLatenciesMs: number[] = [];
-  for (let offset = 0; offset < spec.size; offset += chunk) {
-    patchLatenciesMs.push(await patchUpload(ctx, url, offset, Math.min(chunk, spec.size - offset)));
+  for (let offset = 0, index = 0; offset < spec.size; offset += chunk, index += 1) {
+    const headers: Record<string, string> = checksums === undefined ? {} : { 'Upload-Checksum': checksums[index] };
+    patchLatenciesMs.push(await patchUpload(ctx, url, offset, Math.min(chunk, spec.size - offset), headers));
   }
   return { urls: [url], patchLatenciesMs };
+}
+
+/** Whether `server` runs `spec` (a case may be limited to some servers). */
+export function runsOn(spec: BenchCase, server: ServerName): boolean {
+  return spec.kind === 'small' || spec.servers === undefined || spec.servers.includes(server);
 }
 
 async function uploadSmall(ctx: ClientContext, spec: SmallCase): Promise<Work> {
@@ -123,11 +139,14 @@ export async function runCase(server: ServerProcess, spec: BenchCase): Promise<M
   const where = `${spec.title} on ${server.spec.label}`;
   let rss: ReturnType<typeof sampleRss> | undefined;
   try {
+    const checksums = spec.kind === 'large' && spec.checksum !== undefined
+      ? chunkChecksums(spec.checksum, spec.size, spec.chunkSize ?? spec.size)
+      : undefined;
     const serverCpuBefore = processCpuSeconds(server.pid);
     const clientCpuBefore = process.cpuUsage();
     rss = sampleRss(server.pid);
     const started = performance.now();
-    const work = await Promise.race([spec.kind === 'large' ? uploadLarge(ctx, spec) : uploadSmall(ctx, spec), server.failure]);
+    const work = await Promise.race([spec.kind === 'large' ? uploadLarge(ctx, spec, checksums) : uploadSmall(ctx, spec), server.failure]);
     const wallSeconds = (performance.now() - started) / 1000;
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const serverCpuSeconds = processCpuSeconds(server.pid) - serverCpuBefore;

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { SERVER_NAMES, type ServerName } from './server-specs.js';
 import { parseNameList, parsePositiveInteger } from './arg-parsers.js';
+import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from './checksums.js';
 
 export interface BenchOptions {
   runs: number;
@@ -9,6 +10,8 @@ export interface BenchOptions {
   /** Number of small uploads. */
   smallCount: number;
   servers: readonly ServerName[];
+  /** The algorithm of the ferry-only Upload-Checksum case; undefined leaves it out. */
+  checksum: ChecksumAlgorithm | undefined;
   jsonPath: string | undefined;
 }
 
@@ -18,6 +21,8 @@ export const USAGE = `usage: npm run bench:upload -- [flags]
   --size SIZE         size of the large upload, e.g. 64MiB (default 1GiB)
   --small-count N     number of 10 KiB uploads (default 2000)
   --only a,b          servers to run: ${SERVER_NAMES.join(', ')} (default all)
+  --checksum ALG      algorithm of the ferry-only case "1 MiB chunks, Upload-Checksum ALG":
+                      ${CHECKSUM_ALGORITHMS.join(', ')}, or none to leave it out (default sha1)
   --json PATH         also write the results as JSON to PATH
   --help              print this help
 `;
@@ -33,6 +38,13 @@ export function parseByteSize(text: string): number {
   return bytes;
 }
 
+function parseChecksum(text: string): ChecksumAlgorithm | undefined {
+  if (text === 'none') return undefined;
+  const algorithm = CHECKSUM_ALGORITHMS.find((name) => name === text);
+  if (algorithm === undefined) throw new Error(`--checksum takes one of ${CHECKSUM_ALGORITHMS.join(', ')} or none; got "${text}"`);
+  return algorithm;
+}
+
 /** Parses the command line; returns undefined when --help was asked for. Throws on bad input. */
 export function parseOptions(argv: readonly string[]): BenchOptions | undefined {
   const { values } = parseArgs({
@@ -44,6 +56,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
       size: { type: 'string', default: '1GiB' },
       'small-count': { type: 'string', default: '2000' },
       only: { type: 'string', default: SERVER_NAMES.join(',') },
+      checksum: { type: 'string', default: 'sha1' },
       json: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -54,6 +67,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
     size: parseByteSize(values.size),
     smallCount: parsePositiveInteger('--small-count', values['small-count']),
     servers: parseNameList('--only', values.only, SERVER_NAMES),
+    checksum: parseChecksum(values.checksum),
     jsonPath: values.json,
   };
 }

@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import { formatBytes, SMALL_CONCURRENCY, type BenchCase, type Measurement } from './cases.js';
+import { CHECKSUM_CASE, formatBytes, SMALL_CONCURRENCY, type BenchCase, type Measurement } from './cases.js';
 import type { ServerName, ServerSpec } from './server-specs.js';
 import { median } from './stats.js';
 import { num, targetJson, targetRow, type Target } from './targets.js';
@@ -58,11 +58,22 @@ function pairedRatio(results: Results, caseKey: string, others: readonly ServerN
   return median(ferry.map((run, index) => run.throughput / Math.max(...present.map((name) => results.runs(caseKey, name)[index].throughput))));
 }
 
+/** Median over runs of ferry's 1 MiB chunks with Upload-Checksum ÷ without, in the same run: what verifying costs. */
+function checksumRatio(results: Results): number | undefined {
+  const plain = results.runs('chunks-1mib', 'ferry');
+  const checked = results.runs(CHECKSUM_CASE, 'ferry');
+  if (checked.length === 0 || plain.length === 0) return undefined;
+  return median(checked.map((run, index) => run.throughput / plain[index].throughput));
+}
+
 function targets(results: Results): Target[] {
   const ferryLargeRuns = results.cases.filter((c) => c.kind === 'large').flatMap((c) => results.runs(c.key, 'ferry'));
   return [
     { name: 'ferry ÷ faster peer, 1 MiB chunks (MiB/s)', value: pairedRatio(results, 'chunks-1mib', PEERS), unit: '×', goal: '≥ 2×', met: (v) => v >= 2 },
     { name: 'ferry ÷ faster peer, 10 KiB uploads (uploads/s)', value: pairedRatio(results, 'small-10kib', PEERS), unit: '×', goal: '≥ 2×', met: (v) => v >= 2 },
+    {
+      name: 'ferry with Upload-Checksum ÷ without, 1 MiB chunks (MiB/s)', value: checksumRatio(results), unit: '×', goal: '≥ 0.85×', met: (v) => v >= 0.85,
+    },
     { name: 'ferry ÷ bare, 8 MiB chunks (MiB/s)', value: pairedRatio(results, 'chunks-8mib', ['bare']), unit: '×', goal: '≥ 1×', met: (v) => v >= 1 },
     { name: 'ferry ÷ bare, one PATCH (MiB/s)', value: pairedRatio(results, 'one-patch', ['bare']), unit: '×', goal: '≥ 1×', met: (v) => v >= 1 },
     {
@@ -103,9 +114,9 @@ export function renderMarkdown(results: Results): string {
       const measured = results.runs(spec.key, server.name);
       return { measured, m: medianOf(measured) };
     });
-    const patchCount = cells[0]?.m.patchCount ?? 0;
+    const patchCount = cells.find((cell) => cell.measured.length > 0)?.m.patchCount ?? 0;
     const row = (caseLabel: string, metric: string, render: (cell: (typeof cells)[number]) => string): string =>
-      `| ${caseLabel} | ${metric} | ${cells.map(render).join(' | ')} |`;
+      `| ${caseLabel} | ${metric} | ${cells.map((cell) => (cell.measured.length === 0 ? '–' : render(cell))).join(' | ')} |`;
     lines.push(
       row(`**${spec.title}**`, spec.kind === 'large' ? 'MiB/s' : 'uploads/s', ({ measured, m }) => throughputCell(measured, m)),
       row('', `PATCH p50 / p99 ms (${patchCount} ${patchCount === 1 ? 'PATCH' : 'PATCHes'})`, ({ m }) => `${num(m.patchP50Ms)} / ${num(m.patchP99Ms)}`),

@@ -61,14 +61,18 @@ export async function createUpload(ctx: ClientContext, length: number): Promise<
   return new URL(header(reply, 'location', 'POST'), ctx.baseUrl);
 }
 
-/** PATCH payload bytes [offset, offset + length); checks the new Upload-Offset and returns the latency in ms. */
-export async function patchUpload(ctx: ClientContext, url: URL, offset: number, length: number): Promise<number> {
+/**
+ * PATCH payload bytes [offset, offset + length), with `headers` added (Upload-Checksum);
+ * checks the new Upload-Offset and returns the latency in ms.
+ */
+export async function patchUpload(ctx: ClientContext, url: URL, offset: number, length: number, headers: Record<string, string> = {}): Promise<number> {
   const started = performance.now();
   const reply = await send(ctx, url, 'PATCH', {
     ...TUS,
     'Upload-Offset': String(offset),
     'Content-Type': 'application/offset+octet-stream',
     'Content-Length': String(length),
+    ...headers,
   }, (req) => writePayload(req, offset, length));
   const latencyMs = performance.now() - started;
   const what = `PATCH at offset ${offset}`;

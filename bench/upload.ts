@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { benchCases, runCase, type BenchCase, type Measurement } from './cases.js';
+import { benchCases, runCase, runsOn, type BenchCase, type Measurement } from './cases.js';
 import { parseOptions, USAGE, type BenchOptions } from './options.js';
 import { renderJson, renderMarkdown, Results } from './report.js';
 import { killAllServersNow, ServerProcess } from './server-process.js';
@@ -37,13 +37,14 @@ async function warmUp(servers: readonly ServerProcess[], options: BenchOptions):
 }
 
 async function measure(servers: readonly ServerProcess[], options: BenchOptions, loadBefore: number): Promise<Results> {
-  const cases = benchCases(options.size, options.smallCount);
+  // The checksum case is ferry's alone.
+  const cases = benchCases(options.size, options.smallCount, options.servers.includes('ferry') ? options.checksum : undefined);
   const results = new Results(cases, servers.map((s) => s.spec), options, loadBefore);
   for (let run = 0; run < options.runs; run += 1) {
     // Rotate who goes first, so no server always follows the same neighbour.
     const order = servers.map((_, index) => servers[(index + run) % servers.length]);
     for (const spec of cases) {
-      for (const server of order) {
+      for (const server of order.filter((candidate) => runsOn(spec, candidate.spec.name))) {
         const measurement = await runCase(server, spec);
         results.add(spec.key, server.spec.name, measurement);
         progress(`[run ${run + 1}/${options.runs}] ${spec.title} · ${server.spec.label}: ${summary(spec, measurement)}`);

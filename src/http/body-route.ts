@@ -29,6 +29,8 @@ export function createBodyRoute(metrics: Metrics, handle: BodyHandler) {
         onBytesReceived: (bytes) => {
           bytesIn += bytes;
         },
+        // Node has the request's trailers once its body has ended; app.request() has none.
+        readTrailer: (name) => incoming?.trailers[name],
       });
     } catch (thrown) {
       const error = toAppError(thrown);

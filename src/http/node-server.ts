@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { STATUS_CODES, type Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { AppEnv } from './context.js';
@@ -11,6 +11,9 @@ export interface HttpServerOptions {
   /** A socket with no traffic at all for this long is closed (stalled or half-open clients). 0: never. */
   idleSocketTimeoutMs?: number;
 }
+
+// The status line of tus's own status code (checksum extension); Node would say "unknown".
+STATUS_CODES[460] ??= 'Checksum Mismatch';
 
 /**
  * The Node HTTP server for the app.

@@ -6,6 +6,7 @@ import {
   bodyLimit, createUploadAppender, tooMuch, type AppendStore, type BodyRequest, type UploadAppenderOptions,
 } from './upload-append.js';
 import type { ConcatStore } from './upload-concat.js';
+import { readChecksumRequest, type ChecksumRequest } from './upload-checksum.js';
 import { isUploadFinished, uploadExpiresAt, uploadExpiresHeader } from './upload-expiry.js';
 import { isUploadId } from './upload-id.js';
 
@@ -36,6 +37,8 @@ interface PatchHeaders {
   declaredLength: number | undefined;
   /** Absent for a chunked body. */
   contentLength: number | undefined;
+  /** checksum, checksum-trailer: what the body must match to be kept. */
+  checksum: ChecksumRequest | undefined;
 }
 
 /**
@@ -77,7 +80,7 @@ export function createPatchHandler({ store, maxSize, ...appenderOptions }: Patch
     const headers = readPatchHeaders(patch.request.headers, patch.id);
     const outcome = await appender.append(patch, headers.id, async () => {
       const upload = await store.getUpload(headers.id);
-      return { upload, offset: headers.offset, maxBytes: await prepare(upload, headers) };
+      return { upload, offset: headers.offset, maxBytes: await prepare(upload, headers), checksum: headers.checksum };
     });
     return appender.settle(outcome, patch.request, (upload) => {
       // The Server MUST acknowledge successful PATCH requests with 204 No Content and the new Upload-Offset.
@@ -103,5 +106,6 @@ function readPatchHeaders(headers: Headers, id: string | undefined): PatchHeader
   const lengthHeader = headers.get('upload-length');
   const declaredLength = lengthHeader === null ? undefined : parseNonNegativeInteger(lengthHeader);
   if (lengthHeader !== null && declaredLength === undefined) throw appError('UPLOAD_LENGTH_INVALID');
-  return { id, offset, declaredLength, contentLength: parseNonNegativeInteger(headers.get('content-length')) };
+  const checksum = readChecksumRequest(headers);
+  return { id, offset, declaredLength, contentLength: parseNonNegativeInteger(headers.get('content-length')), checksum };
 }

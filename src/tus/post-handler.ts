@@ -7,6 +7,7 @@ import {
   bodyLimit, createUploadAppender, tooMuch, type AppendStore, type BodyRequest, type UploadAppenderOptions,
 } from './upload-append.js';
 import { lengthOfFinal, readUploadConcat, type ConcatStore } from './upload-concat.js';
+import { readChecksumRequest, type ChecksumRequest } from './upload-checksum.js';
 import { uploadExpiresHeader } from './upload-expiry.js';
 import { parseUploadMetadata, type UploadMetadata } from './upload-metadata.js';
 import { createUploadId, uploadUrl } from './upload-id.js';
@@ -45,6 +46,8 @@ interface PostHeaders {
   maxBytes: number;
   /** concatenation: a partial or final upload. */
   concat: UploadConcat | undefined;
+  /** checksum, checksum-trailer: what the body must match to be kept. */
+  checksum: ChecksumRequest | undefined;
 }
 
 /**
@@ -69,7 +72,7 @@ export function createPostHandler({ store, maxSize, publicUrl, ...appenderOption
     // Nobody else knows a new id, so creating needs no lock; its data is appended under
     // the upload's lock all the same, as a PATCH's would be.
     const outcome = headers.withBody
-      ? await appender.append(post, upload.id, async () => ({ upload, offset: 0, maxBytes: headers.maxBytes }))
+      ? await appender.append(post, upload.id, async () => ({ upload, offset: 0, maxBytes: headers.maxBytes, checksum: headers.checksum }))
       : { upload, finishedNow: false };
     // A final upload is complete once its partial uploads are: now, if they are finished.
     const assembled = headers.concat?.kind === 'final' ? await store.assembleFinal(upload.id) : undefined;
@@ -117,7 +120,9 @@ function readPostHeaders(headers: Headers, maxSize: number, publicUrl: string): 
   const withBody = hasOffsetOctetStream(headers);
   const maxBytes = bodyLimit(length, 0, maxSize);
   if (withBody && (parseNonNegativeInteger(headers.get('content-length')) ?? 0) > maxBytes) throw tooMuch(length);
-  return { length, metadata, withBody, maxBytes, concat };
+  // A checksum is checked before the upload is created, so a bad one stores nothing.
+  const checksum = withBody ? readChecksumRequest(headers) : undefined;
+  return { length, metadata, withBody, maxBytes, concat, checksum };
 }
 
 /** concatenation: a final upload's length is the sum of its partial uploads', and it takes no bytes of its own. */
@@ -128,7 +133,7 @@ function readFinalHeaders(headers: Headers, concat: FinalConcat): PostHeaders {
   }
   // As a PATCH to a final upload would be, a body is refused (as tusd does).
   if (hasOffsetOctetStream(headers)) throw appError('UPLOAD_FINAL_IMMUTABLE');
-  return { length: undefined, metadata: readMetadata(headers), withBody: false, maxBytes: 0, concat };
+  return { length: undefined, metadata: readMetadata(headers), withBody: false, maxBytes: 0, concat, checksum: undefined };
 }
 
 function readMetadata(headers: Headers): UploadMetadata | undefined {

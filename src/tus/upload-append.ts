@@ -3,15 +3,19 @@ import { EVENTS, type Locker, type Upload } from '@tus/utils';
 import { isAppError, type AppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
 import type { AppendResult } from '../store/types.js';
+import { verifyChecksumBody } from './checksum-body.js';
 import type { FinishUpload } from './finish-upload.js';
 import { readBody, type BodySource } from './read-body.js';
 import { tusThrownToAppError } from './tus-errors.js';
+import type { ChecksumRequest } from './upload-checksum.js';
 import { isUploadFinished } from './upload-expiry.js';
 
 /** What appending a body needs of the store (the consumer owns the interface). */
 export interface AppendStore {
   getUpload(id: string): Promise<Upload>;
   append(source: AsyncIterable<Uint8Array>, id: string, offset: number, maxBytes: number): Promise<AppendResult>;
+  /** Cuts the upload back to `toOffset`: a chunk whose checksum did not verify is discarded. */
+  rollback(id: string, toOffset: number): Promise<void>;
 }
 
 /** A request whose body goes into an upload: PATCH, or POST with creation-with-upload. */
@@ -21,6 +25,8 @@ export interface BodyRequest {
   /** The request body, read straight from the socket where possible. */
   body: AsyncIterable<Uint8Array>;
   onBytesReceived?: (bytes: number) => void;
+  /** A request trailer by lower-case name, once the body has ended (checksum-trailer). */
+  readTrailer?: (name: string) => string | undefined;
 }
 
 /** Where a body goes, decided while the upload's lock is held. */
@@ -29,6 +35,8 @@ export interface AppendTarget {
   offset: number;
   /** The most the body may add (see `bodyLimit`). */
   maxBytes: number;
+  /** Set when the body must match an Upload-Checksum (header or trailer) to be kept. */
+  checksum?: ChecksumRequest;
 }
 
 /** How a request went for its upload; the upload is finished (and fsynced) when `finishedNow`, even after an error. */
@@ -80,8 +88,10 @@ export function createUploadAppender({
    * Appends the body. A body that goes beyond the limit is stored up to it and then refused;
    * a client that goes away keeps what arrived. Either may have completed the upload, and
    * a completed upload is always confirmed (fsynced) and finished, whatever the response.
+   * A body with a checksum is all or nothing: on any failure it is rolled back, and it
+   * cannot have completed the upload (see verifyChecksumBody).
    */
-  async function appendBody({ upload, offset, maxBytes }: AppendTarget, source: BodySource): Promise<AppendOutcome> {
+  async function appendBody({ upload, offset, maxBytes, checksum }: AppendTarget, source: BodySource): Promise<AppendOutcome> {
     const finishedBefore = isUploadFinished(upload);
     try {
       const result = await store.append(source, upload.id, offset, maxBytes);
@@ -89,6 +99,13 @@ export function createUploadAppender({
       return { upload, finishedNow: result.finished && !finishedBefore };
     } catch (thrown) {
       const error = source.failure ?? (isAppError(thrown, 'UPLOAD_LENGTH_EXCEEDED') ? tooMuch(upload.size) : thrown);
+      if (checksum !== undefined) {
+        // checksum: the uploaded chunk MUST be discarded, and the upload and its offset
+        // MUST NOT be updated; so too when the hash cannot be verified (client gone).
+        await store.rollback(upload.id, offset);
+        upload.offset = offset;
+        return { upload, finishedNow: false, error };
+      }
       const completed = finishedBefore ? undefined : await confirmFinished(upload.id);
       return { upload: completed ?? upload, finishedNow: completed !== undefined, error };
     }
@@ -107,7 +124,7 @@ export function createUploadAppender({
   }
 
   return {
-    async append({ request, body, onBytesReceived }, id, prepare) {
+    async append({ request, body, onBytesReceived, readTrailer }, id, prepare) {
       const stop = new AbortController();
       let drainTimer: NodeJS.Timeout | undefined;
       const lock = locker.newLock(id);
@@ -119,7 +136,11 @@ export function createUploadAppender({
         throw tusThrownToAppError(error);
       });
       try {
-        return await appendBody(await prepare(), readBody(body, { stop: stop.signal, onBytesReceived }));
+        const target = await prepare();
+        const source = readBody(body, { stop: stop.signal, onBytesReceived });
+        return await appendBody(target, target.checksum === undefined
+          ? source
+          : verifyChecksumBody(source, target.checksum, { maxBytes: target.maxBytes, stop: stop.signal, readTrailer }));
       } finally {
         clearTimeout(drainTimer);
         await lock.unlock();

@@ -145,8 +145,8 @@ const cases: HttpCase[] = [
   { name: 'DELETE without Tus-Resumable', method: 'DELETE', url: upload(), status: 412, code: 'TUS_VERSION_UNSUPPORTED' },
 
   // OPTIONS (discovery)
-  { name: 'OPTIONS discovers', method: 'OPTIONS', url: '/files/', status: 204,
-    expectHeaders: { 'Tus-Version': '1.0.0', 'Tus-Resumable': '1.0.0', 'Tus-Max-Size': String(MAX_SIZE), 'Tus-Extension': /creation,creation-with-upload,creation-defer-length,termination,expiration/ } },
+  { name: 'OPTIONS discovers, advertising exactly the extensions that work', method: 'OPTIONS', url: '/files/', status: 204,
+    expectHeaders: { 'Tus-Version': '1.0.0', 'Tus-Resumable': '1.0.0', 'Tus-Max-Size': String(MAX_SIZE), 'Tus-Extension': 'creation,creation-with-upload,creation-defer-length,termination,expiration,concatenation,concatenation-unfinished,checksum,checksum-trailer' } },
   { name: 'OPTIONS on an upload URL discovers too', method: 'OPTIONS', url: upload(), status: 204, expectHeaders: { 'Tus-Version': '1.0.0' } },
 
   // other routes and methods
