@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import * as tus from 'tus-js-client';
 import { spawnFerry, type FerryProcess } from '../support/ferry-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { runTusUpload } from '../support/tus-js-client-run.js';
 
 const MiB = 1024 * 1024;
 const FILE_SIZE = 20 * MiB;
@@ -24,40 +23,9 @@ async function ietfOffset(uploadUrl: string): Promise<{ offset: number; complete
   return { offset: Number(response.headers.get('upload-offset')), complete: response.headers.get('upload-complete') };
 }
 
-/**
- * Uploads with tus-js-client speaking IETF draft -05 (interop version 6); resolves with the
- * upload URL on success, or once `stopAt` (a fraction) is reached and the upload aborted.
- */
+/** One tus-js-client run over the test file (see runTusUpload). */
 function runUpload(options: { endpoint: string; file: string; storage: string; stopAt?: number; resume?: boolean }): Promise<{ url: string; aborted: boolean }> {
-  return new Promise((resolve, reject) => {
-    let aborted = false;
-    const upload = new tus.Upload(createReadStream(options.file), {
-      endpoint: options.endpoint,
-      protocol: 'ietf-draft-05',
-      chunkSize: CHUNK_SIZE,
-      retryDelays: [],
-      urlStorage: new tus.FileUrlStorage(options.storage),
-      storeFingerprintForResuming: true,
-      removeFingerprintOnSuccess: false,
-      onProgress(bytesSent) {
-        if (options.stopAt !== undefined && !aborted && bytesSent >= options.stopAt * FILE_SIZE) {
-          aborted = true;
-          upload.abort().then(() => resolve({ url: upload.url!, aborted: true }), reject);
-        }
-      },
-      onSuccess: () => resolve({ url: upload.url!, aborted }),
-      onError: reject,
-    });
-    if (!options.resume) {
-      upload.start();
-      return;
-    }
-    upload.findPreviousUploads().then((previous) => {
-      assert.equal(previous.length, 1, 'the first run left one resumable upload in the URL storage');
-      upload.resumeFromPreviousUpload(previous[0]);
-      upload.start();
-    }, reject);
-  });
+  return runTusUpload({ ...options, fileSize: FILE_SIZE, chunkSize: CHUNK_SIZE, upload: { protocol: 'ietf-draft-05' } });
 }
 
 describe("tus-js-client with protocol: 'ietf-draft-05' against a real ferry process", () => {

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import * as tus from 'tus-js-client';
 import { spawnFerry, type FerryProcess } from '../support/ferry-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { runTusUpload } from '../support/tus-js-client-run.js';
 import { headOffset } from '../support/tus-requests.js';
 
 const MiB = 1024 * 1024;
@@ -17,37 +16,9 @@ function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** Starts an upload with tus-js-client; resolves with its URL when it succeeds or when `stopAt` (a fraction) is reached and it is aborted. */
+/** One tus-js-client run over the test file (see runTusUpload). */
 function runUpload(options: { endpoint: string; file: string; storage: string; stopAt?: number; resume?: boolean }): Promise<{ url: string; aborted: boolean }> {
-  return new Promise((resolve, reject) => {
-    let aborted = false;
-    const upload = new tus.Upload(createReadStream(options.file), {
-      endpoint: options.endpoint,
-      chunkSize: CHUNK_SIZE,
-      retryDelays: [],
-      metadata: { filename: path.basename(options.file), filetype: 'application/octet-stream' },
-      urlStorage: new tus.FileUrlStorage(options.storage),
-      storeFingerprintForResuming: true,
-      removeFingerprintOnSuccess: false,
-      onProgress(bytesSent) {
-        if (options.stopAt !== undefined && !aborted && bytesSent >= options.stopAt * FILE_SIZE) {
-          aborted = true;
-          upload.abort().then(() => resolve({ url: upload.url!, aborted: true }), reject);
-        }
-      },
-      onSuccess: () => resolve({ url: upload.url!, aborted }),
-      onError: reject,
-    });
-    if (!options.resume) {
-      upload.start();
-      return;
-    }
-    upload.findPreviousUploads().then((previous) => {
-      assert.equal(previous.length, 1, 'the first run left one resumable upload in the URL storage');
-      upload.resumeFromPreviousUpload(previous[0]);
-      upload.start();
-    }, reject);
-  });
+  return runTusUpload({ ...options, fileSize: FILE_SIZE, chunkSize: CHUNK_SIZE, upload: { metadata: { filename: path.basename(options.file), filetype: 'application/octet-stream' } } });
 }
 
 describe('tus-js-client against a real ferry process', () => {
