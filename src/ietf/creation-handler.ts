@@ -1,5 +1,6 @@
 import { EVENTS, Upload } from '@tus/utils';
 import { appError } from '../errors/catalogue.js';
+import type { StoredUploadRecord } from '../store/index.js';
 import { setUploadProtocol } from '../store/upload-protocol.js';
 import { bodyLimit, type BodyRequest } from '../tus/upload-append.js';
 import { isUploadFinished } from '../tus/upload-expiry.js';
@@ -46,7 +47,8 @@ export function createCreationHandler(options: IetfHandlerOptions, transfer: Iet
     }
     const metadata = readMetadataExtension(headers);
 
-    const upload = new Upload({ id: createUploadId(), size: length, offset: 0, metadata });
+    const upload: StoredUploadRecord = new Upload({ id: createUploadId(), size: length, offset: 0, metadata: metadata?.decoded });
+    if (metadata !== undefined) upload.encodedMetadata = metadata.encoded;
     setUploadProtocol(upload, 'ietf');
     await store.create(upload);
     creation.onUploadCreated?.(upload.id);

@@ -1,5 +1,5 @@
-import { Metadata } from '@tus/utils';
 import { appError } from '../errors/catalogue.js';
+import { parseUploadMetadata, type UploadMetadata } from '../tus/upload-metadata.js';
 import type { IetfDialect } from './interop-versions.js';
 import { parseBooleanItem, parseIntegerItem, serializeIntegerDictionary } from './structured-fields.js';
 
@@ -61,14 +61,9 @@ export function inconsistentLength(message = 'The upload length indicated disagr
  * (same syntax as tus) so an IETF upload can carry `filename`, `filetype` and the `schema`
  * that starts a CSV import.
  */
-export function readMetadataExtension(headers: Headers): Record<string, string | null> | undefined {
+export function readMetadataExtension(headers: Headers): UploadMetadata | undefined {
   const value = headers.get('upload-metadata');
-  if (value === null) return undefined;
-  try {
-    return Metadata.parse(value);
-  } catch (error) {
-    throw appError('UPLOAD_METADATA_INVALID', { cause: error });
-  }
+  return value === null ? undefined : parseUploadMetadata(value);
 }
 
 export interface UploadLimits {

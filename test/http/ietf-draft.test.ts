@@ -380,6 +380,19 @@ describe('limits and transport', () => {
     assert.equal(info.protocol, 'ietf');
   });
 
+  it('Upload-Metadata on an IETF creation is kept byte-exact, as tus metadata is', async () => {
+    const notUtf8 = Buffer.from([0xff, 0xfe, 0x80]).toString('base64');
+    const location = await create(8, { 'Upload-Metadata': `blob ${notUtf8}`, 'Upload-Complete': '?1' }, 'abc');
+    const info = JSON.parse(await readFile(path.join(test.config.dataDir, `${idOf(location)}.json`), 'utf8')) as Record<string, unknown>;
+    assert.deepEqual(info.encodedMetadata, { blob: notUtf8 });
+  });
+
+  it('malformed Upload-Metadata on an IETF creation is 400 UPLOAD_METADATA_INVALID', async () => {
+    const response = await test.http().post('/files/').set({ ...ietf(8), 'Upload-Complete': '?1', 'Upload-Metadata': 'name YQ=' }).send('abc');
+    assert.equal(response.status, 400);
+    assert.equal(JSON.parse(response.text).error.code, 'UPLOAD_METADATA_INVALID');
+  });
+
   it('CORS exposes the IETF response headers', async () => {
     const response = await test.http().options('/files/').set({ ...ietf(8), Origin: 'https://app.example' });
     assert.match(response.headers['access-control-expose-headers'] ?? '', /Upload-Complete.*Upload-Limit/);
