@@ -35,7 +35,8 @@ export function createBodyRoute(metrics: Metrics, handle: BodyHandler) {
     } catch (thrown) {
       const error = toAppError(thrown);
       if (error.status >= 500) c.set('errorCause', thrown);
-      response = errorResponse(error, tusErrorHeaders(error));
+      const createdLocation = c.get('createdLocation');
+      response = errorResponse(error, createdLocation === undefined ? tusErrorHeaders(error) : { ...tusErrorHeaders(error), Location: createdLocation });
     }
     c.set('bytesIn', bytesIn);
     metrics.bytesReceived.inc(bytesIn);

@@ -5,6 +5,11 @@ export interface AppVariables {
   requestId: string;
   /** The upload a request is about, once a route knows it (never an invalid id). */
   uploadId?: string;
+  /**
+   * The URL of the upload a POST created. An error after the creation (a checksum that
+   * failed, a body cut short) still carries it as Location, so the client can resume.
+   */
+  createdLocation?: string;
   /** Body bytes read, where a route counted them (POST, PATCH). */
   bytesIn?: number;
   /** The cause of a 5xx response, for the log; never sent to the client. */

@@ -10,6 +10,12 @@ export interface PostRouteOptions {
 /** POST /files (creation, creation-with-upload) through our handler. */
 export function createPostRoute({ handlePost, metrics }: PostRouteOptions) {
   return createBodyRoute(metrics, function post(c, body) {
-    return handlePost({ ...body, onUploadCreated: (id) => c.set('uploadId', id) });
+    return handlePost({
+      ...body,
+      onUploadCreated(id, location) {
+        c.set('uploadId', id);
+        c.set('createdLocation', location);
+      },
+    });
   });
 }

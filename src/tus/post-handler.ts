@@ -21,8 +21,8 @@ export interface PostStore extends AppendStore, ConcatStore {
 }
 
 export interface PostRequest extends BodyRequest {
-  /** Told the new upload's id as soon as the upload exists (before its body is read). */
-  onUploadCreated?: (id: string) => void;
+  /** Told the new upload's id and URL as soon as the upload exists (before its body is read). */
+  onUploadCreated?: (id: string, location: string) => void;
 }
 
 export type PostHandler = (post: PostRequest) => Promise<Response>;
@@ -66,8 +66,8 @@ export function createPostHandler({ store, maxSize, publicUrl, ...appenderOption
     if (headers.metadata !== undefined) upload.encodedMetadata = headers.metadata.encoded;
     if (headers.concat?.kind === 'final') upload.size = await finalLength(headers.concat);
     await store.create(upload, headers.concat);
-    post.onUploadCreated?.(upload.id);
     const location = uploadUrl(publicUrl, upload.id);
+    post.onUploadCreated?.(upload.id, location);
     events.emit(EVENTS.POST_CREATE, request, upload, location);
     // Nobody else knows a new id, so creating needs no lock; its data is appended under
     // the upload's lock all the same, as a PATCH's would be.

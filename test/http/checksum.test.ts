@@ -242,6 +242,8 @@ describe('checksum: creation-with-upload', () => {
     assert.equal(response.status, 460);
     const created = [...(await uploadIds())].filter((id) => !before.has(id));
     assert.equal(created.length, 1);
+    // The error still names the upload it created, so the client can resume it.
+    assert.equal(response.headers.location, `/files/${created[0]}`);
     await assertStoredLength(`/files/${created[0]}`, 0);
     assert.equal(wasFinished(`/files/${created[0]}`), false);
   });
