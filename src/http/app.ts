@@ -93,6 +93,7 @@ const ALLOWED_METHODS: Record<string, string> = {
   '/imports/:id': 'GET, HEAD, OPTIONS',
   '/imports/:id/errors': 'GET, HEAD, OPTIONS',
   '/imports/:id/errors.csv': 'GET, HEAD, OPTIONS',
+  '/imports/:id/rejected-rows': 'GET, HEAD, OPTIONS',
   '/schemas': 'GET, HEAD, OPTIONS',
   '/schemas/:name': 'GET, HEAD, OPTIONS',
 };

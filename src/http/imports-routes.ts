@@ -14,6 +14,8 @@ const MAX_LIMIT = 1000;
  * - GET /imports/:id → its state (status, counts, progress, errors by column and by code).
  * - GET /imports/:id/errors?offset=&limit=&kind= → `{total, offset, limit, errors}`, errors and
  *   warnings in file order, each with its `kind`; `kind=error` or `kind=warning` keeps one.
+ * - GET /imports/:id/rejected-rows?offset=&limit= → `{header, total, offset, limit, rows}`, the rejected
+ *   rows whole (`{row, line, fields}`, in file order) under the file's own header.
  * - GET /imports/:id/errors.csv → the rejected rows as a CSV attachment, streamed.
  */
 export function createImportsRoutes(imports: ImportService): Hono<AppEnv> {
@@ -31,6 +33,11 @@ export function createImportsRoutes(imports: ImportService): Hono<AppEnv> {
   routes.get('/:id/errors', async (c) => {
     const page = parseErrorPage(c);
     return c.json(await imports.errors(c.req.param('id'), page));
+  });
+
+  routes.get('/:id/rejected-rows', async (c) => {
+    const page = parsePage(c);
+    return c.json(await imports.rejectedRowPage(c.req.param('id'), page));
   });
 
   routes.get('/:id/errors.csv', async (c) => {
@@ -70,14 +77,25 @@ async function readJsonBody(c: Context<AppEnv>): Promise<unknown> {
 /** `offset` (default 0), `limit` (default 100, at most 1000) and `kind`; every bad one is listed. */
 function parseErrorPage(c: Context<AppEnv>): { offset: number; limit: number; kind?: ProblemKind } {
   const problems: RequestProblem[] = [];
+  const kind = c.req.query('kind');
+  if (kind !== undefined && kind !== 'error' && kind !== 'warning') problems.push({ field: 'kind', message: 'must be error or warning' });
+  const page = parsePage(c, problems);
+  return kind === undefined ? page : { ...page, kind: kind as ProblemKind };
+}
+
+/**
+ * `offset` (default 0) and `limit` (default 100, at most 1000). Throws IMPORT_REQUEST_INVALID
+ * listing every bad parameter, these two first, then the caller's `problems`.
+ */
+function parsePage(c: Context<AppEnv>, problems: readonly RequestProblem[] = []): { offset: number; limit: number } {
+  const all: RequestProblem[] = [];
   const offset = parseCount(c.req.query('offset'), 0, 0, Number.MAX_SAFE_INTEGER);
   const limit = parseCount(c.req.query('limit'), DEFAULT_LIMIT, 1, MAX_LIMIT);
-  const kind = c.req.query('kind');
-  if (offset === undefined) problems.push({ field: 'offset', message: 'must be an integer of 0 or more' });
-  if (limit === undefined) problems.push({ field: 'limit', message: `must be an integer from 1 to ${MAX_LIMIT}` });
-  if (kind !== undefined && kind !== 'error' && kind !== 'warning') problems.push({ field: 'kind', message: 'must be error or warning' });
-  if (problems.length > 0 || offset === undefined || limit === undefined) throw requestInvalid(problems);
-  return kind === undefined ? { offset, limit } : { offset, limit, kind: kind as ProblemKind };
+  if (offset === undefined) all.push({ field: 'offset', message: 'must be an integer of 0 or more' });
+  if (limit === undefined) all.push({ field: 'limit', message: `must be an integer from 1 to ${MAX_LIMIT}` });
+  all.push(...problems);
+  if (all.length > 0 || offset === undefined || limit === undefined) throw requestInvalid(all);
+  return { offset, limit };
 }
 
 function parseCount(raw: string | undefined, fallback: number, minimum: number, maximum: number): number | undefined {

@@ -39,6 +39,19 @@ export interface ErrorPage {
   errors: ErrorLine[];
 }
 
+/** A rejected row as GET /imports/:id/rejected-rows gives it: its raw fields, in file order (its errors are in /errors). */
+export type RejectedRowLine = Omit<RejectedRow, 'errors'>;
+
+export interface RejectedRowPage {
+  /** The file's header as it spells it; empty when the import never read one. */
+  header: string[];
+  /** Rejected rows there are; while the import runs, so far. */
+  total: number;
+  offset: number;
+  limit: number;
+  rows: RejectedRowLine[];
+}
+
 export interface ImportService {
   /** Queues an import of a finished upload (IMPORT_SCHEMA_UNKNOWN, UPLOAD_NOT_FOUND, UPLOAD_NOT_FINISHED otherwise). */
   start(request: ImportRequest): Promise<ImportRecord>;
@@ -46,6 +59,8 @@ export interface ImportService {
   get(id: string): Promise<ImportRecord>;
   /** A page of its errors and warnings, in file order; `kind` keeps one of the two. */
   errors(id: string, page: { offset: number; limit: number; kind?: ProblemKind }): Promise<ErrorPage>;
+  /** A page of its rejected rows, whole, in file order, with the file's header; reading stops after the page. */
+  rejectedRowPage(id: string, page: { offset: number; limit: number }): Promise<RejectedRowPage>;
   /** Its rejected rows, raw fields and errors, read from disk as they are consumed. */
   rejectedRows(id: string): AsyncGenerator<RejectedRow>;
   /** errors.csv, line by line (call `get` first to answer 404 before streaming). */
@@ -261,6 +276,24 @@ export function createImportService({
         }
       }
       return { total, offset, limit, errors };
+    },
+
+    async rejectedRowPage(id, { offset, limit }) {
+      const { summary } = await find(id);
+      let header: string[] = [];
+      const rows: RejectedRowLine[] = [];
+      let index = 0;
+      for await (const line of readNdjson<RejectedFileLine>(importPaths(directory, id).rejected)) {
+        if ('header' in line) {
+          header = line.header;
+          continue;
+        }
+        index += 1;
+        if (index <= offset) continue;
+        rows.push({ row: line.row, line: line.line, fields: line.fields });
+        if (rows.length >= limit) break;
+      }
+      return { header, total: summary.rowsFailed, offset, limit, rows };
     },
 
     async *rejectedRows(id) {

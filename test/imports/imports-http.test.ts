@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { describeSchema, defineSchema } from '../../src/csv/schema/index.js';
-import type { ErrorPage, ImportRecord } from '../../src/imports/index.js';
+import type { ErrorPage, ImportRecord, RejectedRowPage } from '../../src/imports/index.js';
 import { createUpload, createFinishedUpload, headOffset, runCase, startFerry, TUS, type HttpCase } from '../http/harness.js';
 import { peopleCsv, peopleSchema, sqliteRows, waitForImport, writeSchemasDir } from './harness.js';
 
@@ -107,6 +107,77 @@ describe('an automatic import after a tus upload', () => {
     const errors = await ferry.http().get(`/imports/upload-${uploadIdOf(path)}/errors`);
     assert.deepEqual(errors.body.errors.map((entry: { row: number; column: string; code: string }) => [entry.row, entry.column, entry.code]), [[2, 'name', 'type-row-error']]);
   });
+});
+
+describe('GET /imports/:id/rejected-rows', () => {
+  test('pages the rejected rows whole, in file order, under the file\'s own header', async () => {
+    const path = await createFinishedUpload(ferry, Buffer.from(MIXED_CSV.replace('id,name,score', 'ID, Name ,score')), { schema: 'people', mode: 'validate' });
+    const id = `upload-${uploadIdOf(path)}`;
+    assert.equal((await waitForImport(ferry.http, id)).status, 'succeeded');
+
+    const first = await ferry.http().get(`/imports/${id}/rejected-rows`);
+    assert.equal(first.status, 200, first.text);
+    assert.deepEqual(first.body as RejectedRowPage, {
+      header: ['ID', ' Name ', 'score'], total: 3, offset: 0, limit: 100,
+      rows: [
+        { row: 3, line: 3, fields: ['2', '=cmd|calc', 'x'] },
+        { row: 5, line: 5, fields: ['3', '', '5'] },
+        { row: 6, line: 6, fields: ['4', 'Grace', '-1'] },
+      ],
+    });
+
+    const pages: [string, number[]][] = [
+      ['offset=1&limit=1', [5]],
+      ['offset=1', [5, 6]],
+      ['limit=2', [3, 5]],
+      ['offset=2&limit=1000', [6]],
+      ['offset=3', []],
+      ['offset=9007199254740991', []],
+    ];
+    for (const [query, rows] of pages) {
+      const response = await ferry.http().get(`/imports/${id}/rejected-rows?${query}`);
+      assert.equal(response.status, 200, `${query}: ${response.text}`);
+      const page = response.body as RejectedRowPage;
+      assert.deepEqual(page.rows.map((row) => row.row), rows, query);
+      assert.deepEqual([page.header, page.total], [['ID', ' Name ', 'score'], 3], query);
+      const params = new URLSearchParams(query);
+      assert.deepEqual([page.offset, page.limit], [Number(params.get('offset') ?? 0), Number(params.get('limit') ?? 100)], query);
+    }
+  });
+
+  test('an import without rejected rows has none, and still the header', async () => {
+    const path = await createFinishedUpload(ferry, Buffer.from(peopleCsv(3)), { schema: 'people', mode: 'validate' });
+    const id = `upload-${uploadIdOf(path)}`;
+    assert.equal((await waitForImport(ferry.http, id)).status, 'succeeded');
+    const response = await ferry.http().get(`/imports/${id}/rejected-rows`);
+    assert.equal(response.status, 200, response.text);
+    assert.deepEqual(response.body, { header: ['id', 'name', 'score'], total: 0, offset: 0, limit: 100, rows: [] });
+  });
+
+  test('an import that read no header (an empty file) has an empty header and no rows', async () => {
+    const path = await createFinishedUpload(ferry, Buffer.alloc(0), { schema: 'people' });
+    const id = `upload-${uploadIdOf(path)}`;
+    assert.equal((await waitForImport(ferry.http, id)).failure?.code, 'IMPORT_EMPTY_FILE');
+    const response = await ferry.http().get(`/imports/${id}/rejected-rows`);
+    assert.deepEqual([response.status, response.body], [200, { header: [], total: 0, offset: 0, limit: 100, rows: [] }]);
+  });
+
+  const unknown = `/imports/upload-${'0'.repeat(32)}/rejected-rows`;
+  const problemFields = (fields: string[]) => (response: { body: { error: { problems: { field: string }[] } } }) => {
+    assert.deepEqual(response.body.error.problems.map((problem) => problem.field), fields);
+  };
+  const cases: HttpCase[] = [
+    { name: 'of an unknown import', method: 'GET', url: unknown, status: 404, code: 'IMPORT_NOT_FOUND' },
+    { name: 'of a path that is no import id', method: 'GET', url: '/imports/..%2Fimports/rejected-rows', status: 404, code: 'IMPORT_NOT_FOUND' },
+    { name: 'bad offset and limit, both listed', method: 'GET', url: `${unknown}?offset=-1&limit=1001`, status: 400, code: 'IMPORT_REQUEST_INVALID', then: problemFields(['offset', 'limit']) },
+    { name: 'limit 0', method: 'GET', url: `${unknown}?limit=0`, status: 400, code: 'IMPORT_REQUEST_INVALID', then: problemFields(['limit']) },
+    { name: 'a limit that is no integer', method: 'GET', url: `${unknown}?limit=1.5`, status: 400, code: 'IMPORT_REQUEST_INVALID', then: problemFields(['limit']) },
+    { name: 'an offset beyond 2^53', method: 'GET', url: `${unknown}?offset=9007199254740992`, status: 400, code: 'IMPORT_REQUEST_INVALID', then: problemFields(['offset']) },
+    { name: 'is not allowed', method: 'POST', url: unknown, status: 405, code: 'HTTP_METHOD_NOT_ALLOWED', expectHeaders: { Allow: 'GET, HEAD, OPTIONS' } },
+  ];
+  for (const testCase of cases) {
+    test(`${testCase.method} ${testCase.name} → ${testCase.status}`, () => runCase(ferry, testCase));
+  }
 });
 
 describe('POST /imports and GET /imports/:id', () => {
