@@ -1,4 +1,4 @@
-import type { ErrorBody, ImportState, ReportPage, SchemaDescription, SchemaSummary } from './types.js';
+import type { ErrorBody, ImportState, RejectedRowPage, ReportPage, SchemaDescription, SchemaSummary } from './types.js';
 
 /** A non-2xx answer from ferry's JSON API, with the server's code and message. */
 export class ApiError extends Error {
@@ -74,4 +74,9 @@ export async function fetchImport(importId: string): Promise<ImportState | undef
 /** The first `limit` report entries (errors and warnings, in file order). */
 export function fetchReport(importId: string, limit = 100): Promise<ReportPage> {
   return getJson<ReportPage>(`${importPath(importId)}/errors?limit=${limit}`);
+}
+
+/** The first `limit` rejected rows, whole, with the file's header. */
+export function fetchRejectedRows(importId: string, limit = 100): Promise<RejectedRowPage> {
+  return getJson<RejectedRowPage>(`${importPath(importId)}/rejected-rows?limit=${limit}`);
 }

@@ -1,7 +1,7 @@
-import { ApiError, fetchImport, fetchReport, fetchSchema, importPath } from './api.js';
+import { ApiError, fetchImport, fetchRejectedRows, fetchReport, fetchSchema, importPath } from './api.js';
 import { element, uniqueId } from './element.js';
 import { formatBytes, percentOf, plural } from './format.js';
-import type { ImportState, ReportEntry } from './types.js';
+import type { ImportState, RejectedRow, RejectedRowPage, ReportEntry } from './types.js';
 
 export interface ImportReportOptions {
   /** Where the report goes (inside the upload's list item). */
@@ -85,11 +85,15 @@ export function createImportReport({
     if (byColumn.length > 0) details.append(errorsPerColumn(byColumn));
     if (state.summary.errorCount + state.summary.warningCount === 0) return;
     try {
-      const [page, columns] = await Promise.all([fetchReport(state.id, reportLimit), schemaColumns(state.schema)]);
+      const [page, columns, rejected] = await Promise.all([
+        fetchReport(state.id, reportLimit),
+        schemaColumns(state.schema),
+        state.summary.rowsFailed > 0 ? wholeRows(state.id, reportLimit) : undefined,
+      ]);
       if (stopped) return;
       const errors = page.errors.filter((entry) => entry.kind === 'error');
       const warnings = page.errors.filter((entry) => entry.kind === 'warning');
-      if (errors.length > 0) details.append(badRowsTable(errors, columns, page.total));
+      if (errors.length > 0) details.append(badRowsTable(errors, columns, page.total, rejected));
       if (warnings.length > 0) details.append(warningList(warnings));
     } catch (error) {
       details.append(element('p', { class: 'problem' }, [`The list of errors could not be loaded: ${(error as Error).message}`]));
@@ -119,6 +123,18 @@ async function schemaColumns(name: string): Promise<string[]> {
   } catch (error) {
     if (error instanceof ApiError) return [];
     throw error;
+  }
+}
+
+/**
+ * The first rejected rows whole (the first `limit` report entries are about them at most), or
+ * undefined when they cannot be read: the table then shows the bad cells only.
+ */
+async function wholeRows(importId: string, limit: number): Promise<RejectedRowPage | undefined> {
+  try {
+    return await fetchRejectedRows(importId, limit);
+  } catch {
+    return undefined;
   }
 }
 
@@ -164,28 +180,82 @@ function errorsPerColumn(byColumn: [string, number][]): HTMLElement {
 
 interface BadRow {
   row: number;
-  byColumn: Map<string, ReportEntry[]>;
+  /** The row as the file has it, when the rejected rows could be read. */
+  whole?: RejectedRow;
+  /** Its errors by the index of their table column. */
+  byColumn: Map<number, ReportEntry[]>;
   all: ReportEntry[];
 }
 
+interface TableColumn {
+  label: string;
+  /** 0-based position of the field in the file, when the table shows whole rows. */
+  position?: number;
+}
+
+/** Header labels match schema columns case- and whitespace-insensitively, as on the server. */
+function labelKey(label: string): string {
+  return label.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
 /**
- * The bad rows as a table: one table row per file row, its problems in words, then one table
- * column per schema column; each offending cell holds the bad value and is marked (class
- * "bad", aria-invalid, the reason in its title).
+ * The table's columns and where each error goes. With whole rows: the file's own header in
+ * file order (an error goes to its field's position, else to the label matching its column);
+ * without: the schema's columns. An error column found in neither gets a column of its own.
  */
-export function badRowsTable(errors: readonly ReportEntry[], schemaColumns: readonly string[], total: number): HTMLElement {
+function tableLayout(errors: readonly ReportEntry[], schemaColumns: readonly string[], rejected: RejectedRowPage | undefined, wholeRows: readonly RejectedRow[]) {
+  const columns: TableColumn[] = [];
+  const placed = new Map<ReportEntry, number>();
+  if (rejected !== undefined && rejected.header.length > 0) {
+    const width = Math.max(
+      rejected.header.length,
+      ...wholeRows.map((row) => row.fields.length),
+      ...errors.map((entry) => entry.field ?? 0),
+    );
+    for (let position = 0; position < width; position += 1) {
+      columns.push({ label: rejected.header[position] ?? `Field ${position + 1}`, position });
+    }
+    const byLabel = new Map(rejected.header.map((label, position) => [labelKey(label), position]));
+    for (const entry of errors) {
+      if (entry.field !== null && entry.field >= 1) placed.set(entry, entry.field - 1);
+      else if (entry.column !== null && byLabel.has(labelKey(entry.column))) placed.set(entry, byLabel.get(labelKey(entry.column))!);
+    }
+  } else {
+    columns.push(...schemaColumns.map((label) => ({ label })));
+  }
+  for (const entry of errors) {
+    if (entry.column === null || placed.has(entry)) continue;
+    let index = columns.findIndex((column) => column.position === undefined && column.label === entry.column);
+    if (index === -1) index = columns.push({ label: entry.column }) - 1;
+    placed.set(entry, index);
+  }
+  return { columns, placed };
+}
+
+/**
+ * The bad rows as a table: one table row per file row, its problems in words, then its cells.
+ * With `rejected` (GET /imports/:id/rejected-rows) each row is shown whole under the file's
+ * header; without it, only the offending cells. Each offending cell holds the bad value and
+ * is marked (class "bad", aria-invalid, the reason in its title).
+ */
+export function badRowsTable(errors: readonly ReportEntry[], schemaColumns: readonly string[], total: number, rejected?: RejectedRowPage): HTMLElement {
+  const whole = new Map((rejected?.rows ?? []).map((row) => [row.row, row]));
   const rows = new Map<number, BadRow>();
-  const columns = [...schemaColumns];
   for (const entry of errors) {
     let badRow = rows.get(entry.row);
     if (badRow === undefined) {
-      badRow = { row: entry.row, byColumn: new Map(), all: [] };
+      badRow = { row: entry.row, whole: whole.get(entry.row), byColumn: new Map(), all: [] };
       rows.set(entry.row, badRow);
     }
     badRow.all.push(entry);
-    if (entry.column === null) continue;
-    if (!columns.includes(entry.column)) columns.push(entry.column);
-    badRow.byColumn.set(entry.column, [...(badRow.byColumn.get(entry.column) ?? []), entry]);
+  }
+  const wholeRows = [...rows.values()].flatMap((badRow) => (badRow.whole === undefined ? [] : [badRow.whole]));
+  const { columns, placed } = tableLayout(errors, schemaColumns, rejected, wholeRows);
+  for (const badRow of rows.values()) {
+    for (const entry of badRow.all) {
+      const index = placed.get(entry);
+      if (index !== undefined) badRow.byColumn.set(index, [...(badRow.byColumn.get(index) ?? []), entry]);
+    }
   }
   const headingId = uniqueId('bad-rows');
   const shown = total > errors.length ? ` (the first ${plural(errors.length, 'error')} of ${total.toLocaleString('en')} report entries)` : '';
@@ -193,26 +263,31 @@ export function badRowsTable(errors: readonly ReportEntry[], schemaColumns: read
     element('thead', {}, [element('tr', {}, [
       element('th', { scope: 'col' }, ['Row']),
       element('th', { scope: 'col' }, ['Problems']),
-      ...columns.map((column) => element('th', { scope: 'col' }, [column])),
+      ...columns.map((column) => element('th', { scope: 'col' }, [column.label])),
     ])]),
     element('tbody', {}, [...rows.values()].map((badRow) => element('tr', { 'data-row': badRow.row }, [
       element('th', { scope: 'row' }, [String(badRow.row)]),
       element('td', { class: 'problems' }, [element('ul', {}, badRow.all.map((entry) => element('li', {}, [entry.message])))]),
-      ...columns.map((column) => cell(column, badRow.byColumn.get(column))),
+      ...columns.map((column, index) => cell(column, badRow, badRow.byColumn.get(index))),
     ]))),
   ]);
+  const hint = wholeRows.length > 0
+    ? 'Each row is shown as the file has it; a marked cell holds a bad value, and the problems are in words beside the row number. Wide tables scroll sideways.'
+    : 'Each marked cell holds a bad value; the problems are in words beside the row number. Wide tables scroll sideways.';
   return element('div', { class: 'bad-rows-block' }, [
     element('h4', { id: headingId }, [`Rows with errors${shown}`]),
-    element('p', { class: 'hint' }, ['Each marked cell holds a bad value; the problems are in words beside the row number. Wide tables scroll sideways.']),
+    element('p', { class: 'hint' }, [hint]),
     element('div', { class: 'table-scroll', role: 'region', 'aria-labelledby': headingId, tabindex: 0 }, [table]),
   ]);
 }
 
-function cell(column: string, entries: ReportEntry[] | undefined): HTMLElement {
-  if (entries === undefined) return element('td', { 'data-column': column });
-  const value = entries.find((entry) => entry.value !== null)?.value ?? '';
+/** A cell: the file's own value when the row is known whole, else the error's value; marked when it has errors. */
+function cell(column: TableColumn, badRow: BadRow, entries: ReportEntry[] | undefined): HTMLElement {
+  const raw = column.position === undefined ? undefined : badRow.whole?.fields[column.position];
+  if (entries === undefined) return element('td', { 'data-column': column.label }, raw === undefined ? [] : [raw]);
+  const value = raw ?? entries.find((entry) => entry.value !== null)?.value ?? '';
   return element('td', {
-    class: 'bad', 'data-column': column, 'aria-invalid': 'true', title: entries.map((entry) => entry.message).join('\n'),
+    class: 'bad', 'data-column': column.label, 'aria-invalid': 'true', title: entries.map((entry) => entry.message).join('\n'),
   }, [value === '' ? element('em', {}, ['(empty)']) : value]);
 }
 

@@ -71,6 +71,25 @@ export interface ReportPage {
   errors: ReportEntry[];
 }
 
+/** One row of GET /imports/:id/rejected-rows: the row as the file has it. */
+export interface RejectedRow {
+  /** 1-based, the header is row 1 (as in ReportEntry). */
+  row: number;
+  line: number;
+  /** The raw cells, in file order (none when the record could not be parsed). */
+  fields: string[];
+}
+
+/** GET /imports/:id/rejected-rows?offset=&limit= */
+export interface RejectedRowPage {
+  /** The file's header as it spells it; empty when the import read none. */
+  header: string[];
+  total: number;
+  offset: number;
+  limit: number;
+  rows: RejectedRow[];
+}
+
 /** Every error response: `{error: {code, message, ...}}`. */
 export interface ErrorBody {
   error: { code: string; message: string };

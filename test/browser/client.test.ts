@@ -186,8 +186,8 @@ describe('the browser page, in Chromium', { skip: chromiumMissing, timeout: 90_0
     await closePage(page);
   });
 
-  it('uploads a CSV with a schema and shows the import report: the bad cells marked by row and column', async () => {
-    const page = await openPage();
+  /** cars-bad.csv: rows 4 (MPG "eighteen") and 5 (Origin "Mars") are bad, rows 3 and 6 good. */
+  async function writeBadCarsCsv(): Promise<string> {
     const csvPath = path.join(filesDir, 'cars-bad.csv');
     await writeFile(csvPath, [
       'Car;MPG;Cylinders;Displacement;Horsepower;Weight;Acceleration;Model;Origin',
@@ -198,34 +198,63 @@ describe('the browser page, in Chromium', { skip: chromiumMissing, timeout: 90_0
       'AMC Rebel SST;16.0;8;304.0;150.0;3433.;12.0;70;US',
       '',
     ].join('\n'));
-    await page.getByLabel('Import CSV files as').selectOption('cars');
-    await page.locator('#files').setInputFiles(csvPath);
-    const item = await settledItem(page, 'cars-bad.csv');
-    const uploadId = await item.getAttribute('data-upload-id');
+    return csvPath;
+  }
 
+  /** Uploads cars-bad.csv as "cars" and waits for its bad-rows table; the list item and the table. */
+  async function importBadCars(page: Page): Promise<{ item: Locator; report: Locator; table: Locator }> {
+    await page.getByLabel('Import CSV files as').selectOption('cars');
+    await page.locator('#files').setInputFiles(await writeBadCarsCsv());
+    const item = await settledItem(page, 'cars-bad.csv');
     const report = item.locator('section.import');
     await report.and(page.locator('[data-status="succeeded"], [data-status="failed"]')).waitFor({ timeout: WAIT_MS });
     assert.equal(await report.locator('.import-status').textContent(), '2 rows of 4 have errors, so nothing was imported (all-or-nothing).');
-    await report.locator('table.bad-rows').waitFor({ timeout: WAIT_MS });
-    const counts = await report.locator('.counts div').allTextContents();
-    assert.deepEqual(counts, ['Rows read4', 'Rows imported0', 'Rows with errors2', 'Errors2', 'Warnings0']);
-
     const table = report.locator('table.bad-rows');
+    await table.waitFor({ timeout: WAIT_MS });
     assert.deepEqual(await table.locator('thead th').allTextContents(), [
       'Row', 'Problems', 'Car', 'MPG', 'Cylinders', 'Displacement', 'Horsepower', 'Weight', 'Acceleration', 'Model', 'Origin',
     ]);
     assert.deepEqual(await table.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-row'))), ['4', '5']);
-    const marked = await table.locator('td[aria-invalid="true"]').evaluateAll((cells) => cells.map((cell) => ({
+    return { item, report, table };
+  }
+
+  /** The cells of the table's body marked bad: row, column, text, class and title. */
+  function markedCells(table: Locator) {
+    return table.locator('td[aria-invalid="true"]').evaluateAll((cells) => cells.map((cell) => ({
       row: cell.closest('tr')?.getAttribute('data-row'),
       column: cell.getAttribute('data-column'),
       text: cell.textContent,
       className: cell.className,
       title: cell.getAttribute('title'),
     })));
-    assert.deepEqual(marked, [
-      { row: '4', column: 'MPG', text: 'eighteen', className: 'bad', title: 'row 4, column "MPG": "eighteen" is not a number' },
-      { row: '5', column: 'Origin', text: 'Mars', className: 'bad', title: 'row 5, column "Origin": "Mars" is not one of US, Europe, Japan' },
-    ]);
+  }
+
+  const MARKED = [
+    { row: '4', column: 'MPG', text: 'eighteen', className: 'bad', title: 'row 4, column "MPG": "eighteen" is not a number' },
+    { row: '5', column: 'Origin', text: 'Mars', className: 'bad', title: 'row 5, column "Origin": "Mars" is not one of US, Europe, Japan' },
+  ];
+
+  /** Each body row's cells after Row and Problems, as text. */
+  function rowCells(table: Locator) {
+    return table.locator('tbody tr').evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td:not(.problems)')].map((cell) => cell.textContent)));
+  }
+
+  it('uploads a CSV with a schema and shows the import report: the bad rows whole, the bad cells marked by row and column', async () => {
+    const page = await openPage();
+    const { item, report, table } = await importBadCars(page);
+    const uploadId = await item.getAttribute('data-upload-id');
+    const counts = await report.locator('.counts div').allTextContents();
+    assert.deepEqual(counts, ['Rows read4', 'Rows imported0', 'Rows with errors2', 'Errors2', 'Warnings0']);
+
+    assert.deepEqual(await markedCells(table), MARKED);
+    assert.deepEqual(await rowCells(table), [
+      ['Buick Skylark 320', 'eighteen', '8', '350.0', '165.0', '3693.', '11.5', '70', 'US'],
+      ['Plymouth Satellite', '18.0', '8', '318.0', '150.0', '3436.', '11.0', '70', 'Mars'],
+    ], 'every cell of a bad row is shown');
+    const car = table.locator('tr[data-row="4"] td[data-column="Car"]');
+    assert.equal(await car.textContent(), 'Buick Skylark 320');
+    assert.equal(await car.getAttribute('aria-invalid'), null, 'a good cell of a bad row is not marked');
+    assert.equal(await car.getAttribute('class'), null);
 
     const link = report.getByRole('link', { name: 'Download the rejected rows (errors.csv)' });
     assert.equal(await link.getAttribute('href'), `/imports/upload-${uploadId}/errors.csv`);
@@ -239,6 +268,21 @@ describe('the browser page, in Chromium', { skip: chromiumMissing, timeout: 90_0
     const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
     assert.ok(widths.page <= widths.viewport, `no horizontal scroll at 375px (page ${widths.page}px wide)`);
     await page.screenshot({ path: path.join(OUTPUT_DIR, 'report-375.png'), fullPage: true });
+    await closePage(page);
+  });
+
+  it('falls back to the bad cells only when the rejected rows cannot be read', async () => {
+    const page = await openPage();
+    await page.route((url) => url.pathname.endsWith('/rejected-rows'), (route) => route.fulfill({
+      status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'INTERNAL_ERROR', message: 'Internal server error.' } }),
+    }));
+    const { report, table } = await importBadCars(page);
+    assert.deepEqual(await markedCells(table), MARKED);
+    assert.deepEqual(await rowCells(table), [
+      ['', 'eighteen', '', '', '', '', '', '', ''],
+      ['', '', '', '', '', '', '', '', 'Mars'],
+    ]);
+    assert.equal(await report.locator('.problem').count(), 0, 'no error message: the table is still useful');
     await closePage(page);
   });
 
