@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { isAppError } from '../../src/errors/app-error.js';
 import { createPostgresSink } from '../../src/imports/sinks/index.js';
 import { connectReader, TEST_DATABASE_URL } from './harnesses.js';
@@ -121,3 +121,95 @@ for (const keyed of [false, true]) {
     assert.equal(count.rows[0]?.count, '1');
   });
 }
+
+/** `count` rows from `first` on, ids ascending, in one batch. */
+const batchOf = (first: number, count: number) => Array.from({ length: count }, (_, index) => ({ id: first + index, name: `row ${first + index}` }));
+
+/** A sink with one connection, so a later transaction reuses the connection an earlier one left. */
+async function openSingleConnectionSink(t: TestContext, table: string, primaryKey: string[] = []) {
+  const schema = makeSchema(table, { id: 'integer', name: 'string' }, primaryKey);
+  const reader = await connectReader();
+  const sink = createPostgresSink({ connectionString: TEST_DATABASE_URL, maxConnections: 1 });
+  t.after(async () => {
+    await sink.close();
+    await reader.query(`DROP TABLE IF EXISTS "${table}"`);
+    await reader.end();
+  });
+  const setup = await sink.begin(schema);
+  await setup.write([{ id: 1, name: 'kept' }]);
+  await setup.commit();
+  const ids = async () => (await reader.query<{ id: string }>(`SELECT id FROM "${table}" ORDER BY id`)).rows.map((row) => row.id);
+  return { schema, reader, sink, ids };
+}
+
+test('a row PostgreSQL refuses in the middle of the COPY rejects the waiting write or commit, and the table is unchanged', async (t) => {
+  const { schema, reader, sink, ids } = await openSingleConnectionSink(t, `sink_test_${process.pid}_refused`);
+  await reader.query(`ALTER TABLE "${schema.table}" ADD CONSTRAINT positive_id CHECK (id > 0)`);
+
+  const transaction = await sink.begin(schema);
+  const outcome = await (async () => {
+    for (let batch = 0; batch < 10; batch += 1) {
+      // the third batch holds a row the CHECK refuses; JavaScript sees nothing wrong with it
+      await transaction.write(batch === 2 ? [...batchOf(2000, 500), { id: -1, name: 'refused' }, ...batchOf(2500, 499)] : batchOf(10 + batch * 1000, 1000));
+    }
+    return transaction.commit();
+  })().then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  assert.ok(isAppError(outcome, 'IMPORT_DATABASE_FAILED'), String(outcome));
+  assert.equal(outcome.details?.databaseCode, '23514');
+  await assert.rejects(transaction.commit(), (error: unknown) => isAppError(error, 'IMPORT_TRANSACTION_CLOSED'));
+  await transaction.rollback();
+  assert.deepEqual(await ids(), ['1']);
+
+  // the one connection came back usable: the next import goes through
+  const next = await sink.begin(schema);
+  await next.write(batchOf(2, 2));
+  assert.deepEqual(await next.commit(), { rows: 2 });
+  assert.deepEqual(await ids(), ['1', '2', '3']);
+});
+
+for (const keyed of [false, true]) {
+  test(`a rollback with the COPY still open leaves the table unchanged and the connection usable (${keyed ? 'into staging' : 'into the table'})`, async (t) => {
+    const { schema, sink, ids } = await openSingleConnectionSink(t, `sink_test_${process.pid}_open_copy_${keyed ? 'keyed' : 'plain'}`, keyed ? ['id'] : []);
+    const transaction = await sink.begin(schema);
+    for (let batch = 0; batch < 5; batch += 1) await transaction.write(batchOf(10 + batch * 100, 100));
+    await transaction.rollback();
+    assert.deepEqual(await ids(), ['1']);
+
+    const next = await sink.begin(schema);
+    await next.write(batchOf(2, 1));
+    await next.write(batchOf(3, 1));
+    assert.deepEqual(await next.commit(), { rows: 2 });
+    assert.deepEqual(await ids(), ['1', '2', '3']);
+  });
+}
+
+test('a connection broken after the writes returned rejects the commit, and nothing is committed', async (t) => {
+  const table = `sink_test_${process.pid}_broken_commit`;
+  const schema = makeSchema(table, { id: 'integer', name: 'string' });
+  const reader = await connectReader();
+  const proxy = await startCuttingProxy(new URL(TEST_DATABASE_URL));
+  t.after(async () => {
+    proxy.close();
+    await reader.query(`DROP TABLE IF EXISTS "${table}"`);
+    await reader.end();
+  });
+  const url = new URL(TEST_DATABASE_URL);
+  url.host = `127.0.0.1:${proxy.port}`;
+  const sink = createPostgresSink({ connectionString: url.toString() });
+  const setup = await sink.begin(schema);
+  await setup.write([{ id: 1, name: 'kept' }]);
+  await setup.commit();
+
+  const transaction = await sink.begin(schema);
+  await transaction.write(batchOf(2, 100));
+  await transaction.write(batchOf(102, 100));
+  proxy.cutAfter(0);
+  await assert.rejects(transaction.commit(), isDatabaseFailed);
+  await transaction.rollback();
+  await sink.close();
+  const count = await reader.query<{ count: string }>(`SELECT count(*) AS count FROM "${table}"`);
+  assert.equal(count.rows[0]?.count, '1');
+});

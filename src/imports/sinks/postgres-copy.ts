@@ -1,5 +1,5 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { CellValue } from '../../csv/types.js';
@@ -10,20 +10,76 @@ import { toStoredValue, type StoredValue, type ValueTarget } from './stored-valu
 const CHUNK_CHARACTERS = 64 * 1024;
 
 /**
- * Streams rows into `table` with `COPY … FROM STDIN` (text format). Rows are encoded as
- * the stream asks for them, so memory stays flat and the socket's backpressure is obeyed;
- * a bad value or a broken connection aborts the COPY and rejects.
+ * One `COPY … FROM STDIN` (text format) that stays open across batches: PostgreSQL
+ * parses rows as they arrive, and a transaction pays for one COPY, not one per batch.
  */
-export async function copyRows(
-  client: pg.PoolClient,
-  table: string,
-  targets: readonly ValueTarget[],
-  rows: readonly Record<string, CellValue>[],
-): Promise<void> {
-  const sql = `COPY ${table} (${columnList(targets.map((target) => target.name))}) FROM STDIN`;
-  await pipeline(Readable.from(copyText(targets, rows)), client.query(copyFrom(sql)));
+export interface CopyStream {
+  /**
+   * Encodes the rows and sends them, waiting whenever the socket is full. Resolves once
+   * every row is handed over (PostgreSQL may still refuse one: `finish` then rejects);
+   * rejects with a bad value, or when the COPY failed before or during the write.
+   */
+  write(rows: readonly Record<string, CellValue>[]): Promise<void>;
+  /** Ends the COPY; resolves when PostgreSQL has stored every row, rejects when it failed. */
+  finish(): Promise<void>;
+  /**
+   * Abandons the COPY: PostgreSQL gets a CopyFail, unless the COPY already failed. The
+   * connection stays usable; a query sent after this runs once the COPY has ended.
+   */
+  abort(): void;
+  /** Characters of COPY text sent so far. */
+  readonly sentCharacters: number;
 }
 
+/**
+ * Starts a COPY into `table` on the client. The COPY is the client's active query until
+ * `finish` or `abort`: queries sent meanwhile wait for it. A failure of the COPY (a value
+ * PostgreSQL refuses, a broken connection) is kept and rejects the next `write` or
+ * `finish`, or the one waiting.
+ */
+export function openCopyStream(client: pg.PoolClient, table: string, targets: readonly ValueTarget[]): CopyStream {
+  const sql = `COPY ${table} (${columnList(targets.map((target) => target.name))}) FROM STDIN`;
+  const stream = client.query(copyFrom(sql));
+  let failure: { error: unknown } | undefined;
+  let sentCharacters = 0;
+  stream.on('error', (error) => {
+    failure ??= { error };
+    // Synchronously, while the stream still holds the connection: drops the pieces it has
+    // not sent yet, so nothing is sent once PostgreSQL has answered the error.
+    if (!stream.destroyed) stream.destroy();
+  });
+
+  function throwIfFailed(): void {
+    if (failure !== undefined) throw failure.error;
+  }
+
+  return {
+    async write(rows) {
+      throwIfFailed();
+      for (const chunk of copyText(targets, rows)) {
+        // once() rejects when the stream emits 'error' while it waits
+        sentCharacters += chunk.length;
+        if (!stream.write(chunk)) await once(stream, 'drain');
+        throwIfFailed();
+      }
+    },
+    async finish() {
+      throwIfFailed();
+      stream.end();
+      await finished(stream);
+      throwIfFailed();
+    },
+    abort() {
+      failure ??= { error: new Error('COPY aborted') };
+      if (!stream.destroyed) stream.destroy();
+    },
+    get sentCharacters() {
+      return sentCharacters;
+    },
+  };
+}
+
+/** The rows as COPY text, in pieces of about CHUNK_CHARACTERS; a bad value throws before its piece is sent. */
 function* copyText(targets: readonly ValueTarget[], rows: readonly Record<string, CellValue>[]): Generator<string> {
   let chunk = '';
   for (const row of rows) {

@@ -3,14 +3,23 @@ import type { Schema } from '../../csv/types.js';
 import { appError } from '../../errors/catalogue.js';
 import type { SinkTransaction } from '../types.js';
 import { toDatabaseError, type DatabaseOperation } from './database-errors.js';
-import { copyRows } from './postgres-copy.js';
+import { openCopyStream, type CopyStream } from './postgres-copy.js';
 import { preparePostgresTable, type PostgresTable } from './postgres-table.js';
 import { valueTargets } from './stored-values.js';
 
 /**
- * One import's transaction on a client taken from the pool. Any failure rolls back and
- * gives the client back at once (destroyed when its connection broke); after that,
- * `commit` rejects and `rollback` does nothing.
+ * PostgreSQL confirms the rows at least this often: the write that takes a COPY past this
+ * many characters ends it and waits for PostgreSQL's answer, so a refused value or a broken
+ * connection rejects a write within about this much data, not only at commit.
+ */
+const CONFIRM_EVERY_CHARACTERS = 1024 * 1024;
+
+/**
+ * One import's transaction on a client taken from the pool. Rows stream through a COPY
+ * that spans batches: opened by a write, ended by the write that passes
+ * CONFIRM_EVERY_CHARACTERS or by `commit` (before the upsert and COMMIT). Any
+ * failure aborts the COPY, rolls back and gives the client back at once (destroyed when
+ * its connection broke); after that, `commit` rejects and `rollback` does nothing.
  */
 export async function openPostgresTransaction(client: pg.PoolClient, schema: Schema): Promise<SinkTransaction> {
   let connectionFailure: Error | undefined;
@@ -20,6 +29,8 @@ export async function openPostgresTransaction(client: pg.PoolClient, schema: Sch
   client.on('error', onConnectionError);
   let open = true;
   let rows = 0;
+  /** The COPY of this transaction's rows, from the first write to commit. */
+  let copy: CopyStream | undefined;
 
   function release(error?: Error): void {
     open = false;
@@ -29,6 +40,7 @@ export async function openPostgresTransaction(client: pg.PoolClient, schema: Sch
 
   /** Ends the transaction after a failure; a dead connection needs no ROLLBACK, the server drops it. */
   async function abandon(operation: DatabaseOperation, error: unknown): Promise<never> {
+    abortCopy();
     if (connectionFailure === undefined) {
       try {
         await client.query('ROLLBACK');
@@ -38,6 +50,12 @@ export async function openPostgresTransaction(client: pg.PoolClient, schema: Sch
     }
     release(connectionFailure);
     throw toDatabaseError(operation, error);
+  }
+
+  /** Sends a CopyFail if the COPY is still running: the ROLLBACK after it then waits for its end. */
+  function abortCopy(): void {
+    copy?.abort();
+    copy = undefined;
   }
 
   function assertOpen(): void {
@@ -59,7 +77,12 @@ export async function openPostgresTransaction(client: pg.PoolClient, schema: Sch
       assertOpen();
       if (batch.length === 0) return;
       try {
-        await copyRows(client, staging ?? target, targets, batch);
+        const copying = (copy ??= openCopyStream(client, staging ?? target, targets));
+        await copying.write(batch);
+        if (copying.sentCharacters >= CONFIRM_EVERY_CHARACTERS) {
+          await copying.finish();
+          copy = undefined;
+        }
         rows += batch.length;
       } catch (error) {
         await abandon('write', error);
@@ -68,6 +91,11 @@ export async function openPostgresTransaction(client: pg.PoolClient, schema: Sch
     async commit() {
       assertOpen();
       try {
+        const copied = copy;
+        if (copied !== undefined) {
+          await copied.finish();
+          copy = undefined;
+        }
         if (upsert !== undefined && rows > 0) await client.query(upsert);
         await client.query('COMMIT');
       } catch (error) {
@@ -78,6 +106,7 @@ export async function openPostgresTransaction(client: pg.PoolClient, schema: Sch
     },
     async rollback() {
       if (!open) return;
+      abortCopy();
       if (connectionFailure !== undefined) return release(connectionFailure);
       try {
         await client.query('ROLLBACK');
