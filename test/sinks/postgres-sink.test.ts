@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { test, type TestContext } from 'node:test';
+import type { Schema } from '../../src/csv/types.js';
 import { isAppError } from '../../src/errors/app-error.js';
 import { createPostgresSink } from '../../src/imports/sinks/index.js';
 import { connectReader, TEST_DATABASE_URL } from './harnesses.js';
@@ -91,24 +92,32 @@ async function startCuttingProxy(target: URL): Promise<{ port: number; cutAfter(
   };
 }
 
+/**
+ * A sink whose connections go through a proxy the test can cut, over `table` holding one
+ * committed row (id 1); the proxy, the table and the reader are cleaned up after the test.
+ */
+async function sinkBehindCuttingProxy(t: TestContext, table: string, schema: Schema) {
+  const reader = await connectReader();
+  const proxy = await startCuttingProxy(new URL(TEST_DATABASE_URL));
+  t.after(async () => {
+    proxy.close();
+    await reader.query(`DROP TABLE IF EXISTS "${table}"`);
+    await reader.end();
+  });
+  const url = new URL(TEST_DATABASE_URL);
+  url.host = `127.0.0.1:${proxy.port}`;
+  const sink = createPostgresSink({ connectionString: url.toString() });
+  const setup = await sink.begin(schema);
+  await setup.write([{ id: 1, name: 'kept' }]);
+  await setup.commit();
+  return { reader, proxy, sink };
+}
+
 for (const keyed of [false, true]) {
   test(`a connection broken mid-COPY rejects with IMPORT_DATABASE_FAILED and gives the client back (${keyed ? 'into staging' : 'into the table'})`, async (t) => {
     const table = `sink_test_${process.pid}_broken_${keyed ? 'keyed' : 'plain'}`;
     const schema = makeSchema(table, { id: 'integer', name: 'string' }, keyed ? ['id'] : []);
-    const reader = await connectReader();
-    const proxy = await startCuttingProxy(new URL(TEST_DATABASE_URL));
-    t.after(async () => {
-      proxy.close();
-      await reader.query(`DROP TABLE IF EXISTS "${table}"`);
-      await reader.end();
-    });
-    const url = new URL(TEST_DATABASE_URL);
-    url.host = `127.0.0.1:${proxy.port}`;
-    const sink = createPostgresSink({ connectionString: url.toString() });
-
-    const setup = await sink.begin(schema);
-    await setup.write([{ id: 1, name: 'kept' }]);
-    await setup.commit();
+    const { reader, proxy, sink } = await sinkBehindCuttingProxy(t, table, schema);
 
     const transaction = await sink.begin(schema);
     proxy.cutAfter(256 * 1024);
@@ -189,19 +198,7 @@ for (const keyed of [false, true]) {
 test('a connection broken after the writes returned rejects the commit, and nothing is committed', async (t) => {
   const table = `sink_test_${process.pid}_broken_commit`;
   const schema = makeSchema(table, { id: 'integer', name: 'string' });
-  const reader = await connectReader();
-  const proxy = await startCuttingProxy(new URL(TEST_DATABASE_URL));
-  t.after(async () => {
-    proxy.close();
-    await reader.query(`DROP TABLE IF EXISTS "${table}"`);
-    await reader.end();
-  });
-  const url = new URL(TEST_DATABASE_URL);
-  url.host = `127.0.0.1:${proxy.port}`;
-  const sink = createPostgresSink({ connectionString: url.toString() });
-  const setup = await sink.begin(schema);
-  await setup.write([{ id: 1, name: 'kept' }]);
-  await setup.commit();
+  const { reader, proxy, sink } = await sinkBehindCuttingProxy(t, table, schema);
 
   const transaction = await sink.begin(schema);
   await transaction.write(batchOf(2, 100));
