@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { spawnFerry, type FerryProcess } from '../support/ferry-process.js';
-import { makeTempDir } from '../support/temp-dir.js';
-import { runTusUpload } from '../support/tus-js-client-run.js';
+import type { FerryProcess } from '../support/ferry-process.js';
+import { runTusUpload, startWithSourceFile, stopFerry } from '../support/tus-js-client-run.js';
 
 const MiB = 1024 * 1024;
 const FILE_SIZE = 20 * MiB;
@@ -35,16 +34,9 @@ describe("tus-js-client with protocol: 'ietf-draft-05' against a real ferry proc
   let source: Buffer;
 
   before(async () => {
-    workDir = await makeTempDir();
-    ferry = await spawnFerry({ dataDir: path.join(workDir, 'data') });
-    source = randomBytes(FILE_SIZE);
-    file = path.join(workDir, 'source.bin');
-    await writeFile(file, source);
+    ({ ferry, workDir, file, source } = await startWithSourceFile(FILE_SIZE));
   });
-  after(async () => {
-    ferry.child.kill('SIGTERM');
-    await ferry.exited;
-  });
+  after(() => stopFerry(ferry));
 
   it('uploads 20 MiB in 2 MiB chunks as an IETF upload and downloads the same bytes', async () => {
     const { url } = await runUpload({ endpoint: `${ferry.url}/files/`, file, storage: path.join(workDir, 'urls-1.json') });

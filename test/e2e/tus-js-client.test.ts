@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { spawnFerry, type FerryProcess } from '../support/ferry-process.js';
-import { makeTempDir } from '../support/temp-dir.js';
-import { runTusUpload } from '../support/tus-js-client-run.js';
+import type { FerryProcess } from '../support/ferry-process.js';
+import { runTusUpload, startWithSourceFile, stopFerry } from '../support/tus-js-client-run.js';
 import { headOffset } from '../support/tus-requests.js';
 
 const MiB = 1024 * 1024;
@@ -28,16 +26,9 @@ describe('tus-js-client against a real ferry process', () => {
   let source: Buffer;
 
   before(async () => {
-    workDir = await makeTempDir();
-    ferry = await spawnFerry({ dataDir: path.join(workDir, 'data') });
-    source = randomBytes(FILE_SIZE);
-    file = path.join(workDir, 'source.bin');
-    await writeFile(file, source);
+    ({ ferry, workDir, file, source } = await startWithSourceFile(FILE_SIZE));
   });
-  after(async () => {
-    ferry.child.kill('SIGTERM');
-    await ferry.exited;
-  });
+  after(() => stopFerry(ferry));
 
   it('uploads 50 MiB in 5 MiB chunks and downloads the same bytes', async () => {
     const { url } = await runUpload({ endpoint: `${ferry.url}/files/`, file, storage: path.join(workDir, 'urls-1.json') });

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import * as tus from 'tus-js-client';
+import { spawnFerry, type FerryProcess } from './ferry-process.js';
+import { makeTempDir } from './temp-dir.js';
 
 export interface TusRunOptions {
   endpoint: string;
@@ -52,4 +57,28 @@ export function runTusUpload(options: TusRunOptions): Promise<{ url: string; abo
       upload.start();
     }, reject);
   });
+}
+
+/** A ferry child process and a file of random bytes to upload to it (see startWithSourceFile). */
+export interface SourceFileServer {
+  ferry: FerryProcess;
+  workDir: string;
+  file: string;
+  source: Buffer;
+}
+
+/** Starts ferry over `<workDir>/data` and writes `size` random bytes to `<workDir>/source.bin`. */
+export async function startWithSourceFile(size: number): Promise<SourceFileServer> {
+  const workDir = await makeTempDir();
+  const ferry = await spawnFerry({ dataDir: path.join(workDir, 'data') });
+  const source = randomBytes(size);
+  const file = path.join(workDir, 'source.bin');
+  await writeFile(file, source);
+  return { ferry, workDir, file, source };
+}
+
+export async function stopFerry(ferry: FerryProcess | undefined): Promise<void> {
+  if (ferry === undefined) return;
+  ferry.child.kill('SIGTERM');
+  await ferry.exited;
 }
