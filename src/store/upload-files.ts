@@ -26,8 +26,12 @@ export interface UploadInfo {
   concat?: UploadConcat;
 }
 
-/** An `Upload` that also carries its metadata as sent (see UploadInfo.encodedMetadata). */
-export type StoredUploadRecord = Upload & { encodedMetadata?: Record<string, string | null> };
+/**
+ * An `Upload` that also carries what its info file says beyond @tus's fields: its metadata
+ * as sent (see UploadInfo.encodedMetadata) and its part in a concatenation, so the handlers
+ * need no second lookup.
+ */
+export type StoredUploadRecord = Upload & { encodedMetadata?: Record<string, string | null>; concat?: UploadConcat };
 
 /** An upload's state: what its info file says and how many bytes its data file holds. */
 export interface StoredUpload {
@@ -58,6 +62,7 @@ export function toUpload(info: UploadInfo, offset: number, dataPath: string): St
     storage: { type: 'file', path: dataPath },
   });
   if (info.encodedMetadata !== undefined) upload.encodedMetadata = { ...info.encodedMetadata };
+  if (info.concat !== undefined) upload.concat = info.concat;
   if (info.protocol !== undefined) setUploadProtocol(upload, info.protocol);
   return upload;
 }

@@ -1,8 +1,7 @@
 import { TUS_RESUMABLE, type Locker } from '@tus/utils';
-import type { StoredUploadRecord } from '../store/index.js';
 import { appError } from '../errors/catalogue.js';
+import type { StoredUploadRecord } from '../store/index.js';
 import { uploadProtocol } from '../store/upload-protocol.js';
-import type { UploadConcat } from '../store/upload-concat.js';
 import { checkTusResumable } from './tus-headers.js';
 import { tusThrownToAppError } from './tus-errors.js';
 import { addConcatHeaders, type ConcatStore } from './upload-concat.js';
@@ -46,10 +45,8 @@ export function createHeadHandler({ store, locker }: HeadHandlerOptions): HeadHa
       throw tusThrownToAppError(error);
     });
     let upload: StoredUploadRecord;
-    let concat: UploadConcat | undefined;
     try {
       upload = await store.getUpload(id);
-      concat = await store.getConcat(id);
     } finally {
       await lock.unlock();
     }
@@ -74,7 +71,7 @@ export function createHeadHandler({ store, locker }: HeadHandlerOptions): HeadHa
     const metadata = upload.encodedMetadata ?? (upload.metadata === undefined ? undefined : encodeMetadata(upload.metadata));
     if (metadata !== undefined && Object.keys(metadata).length > 0) headers['Upload-Metadata'] = formatUploadMetadata(metadata);
     if (expiresAt !== undefined) headers['Upload-Expires'] = expiresAt.toUTCString();
-    if (concat !== undefined) await addConcatHeaders(headers, upload, concat, store);
+    if (upload.concat !== undefined) await addConcatHeaders(headers, upload, upload.concat, store);
     return new Response(null, { status: 200, headers });
   };
 }

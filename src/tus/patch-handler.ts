@@ -1,17 +1,18 @@
-import { TUS_RESUMABLE, type Upload } from '@tus/utils';
+import { TUS_RESUMABLE } from '@tus/utils';
 import { appError } from '../errors/catalogue.js';
+import type { StoredUploadRecord } from '../store/index.js';
 import { uploadProtocol } from '../store/upload-protocol.js';
 import { checkTusResumable, hasOffsetOctetStream, parseNonNegativeInteger } from './tus-headers.js';
 import {
   bodyLimit, createUploadAppender, tooMuch, type AppendStore, type BodyRequest, type UploadAppenderOptions,
 } from './upload-append.js';
-import type { ConcatStore } from './upload-concat.js';
 import { readChecksumRequest, type ChecksumRequest } from './upload-checksum.js';
 import { isUploadFinished, uploadExpiresAt, uploadExpiresHeader } from './upload-expiry.js';
 import { isUploadId } from './upload-id.js';
 
 /** What the PATCH handler needs of the store (the consumer owns the interface). */
-export interface PatchStore extends AppendStore, Pick<ConcatStore, 'getConcat'> {
+export interface PatchStore extends AppendStore {
+  getUpload(id: string): Promise<StoredUploadRecord>;
   declareUploadLength(id: string, length: number): Promise<void>;
   getExpiration(): number;
 }
@@ -49,11 +50,11 @@ export function createPatchHandler({ store, maxSize, ...appenderOptions }: Patch
   const appender = createUploadAppender({ store, ...appenderOptions });
 
   /** Checks the upload against the request and fixes its length; returns how many bytes the body may add. */
-  async function prepare(upload: Upload, { id, offset, declaredLength, contentLength }: PatchHeaders): Promise<number> {
+  async function prepare(upload: StoredUploadRecord, { id, offset, declaredLength, contentLength }: PatchHeaders): Promise<number> {
     // An upload is resumed only with the protocol that created it.
     if (uploadProtocol(upload) !== 'tus') throw appError('UPLOAD_PROTOCOL_MISMATCH', { details: { protocol: uploadProtocol(upload) } });
     // concatenation: the Server MUST respond with 403 Forbidden to PATCH requests against a final upload URL.
-    if ((await store.getConcat(id))?.kind === 'final') throw appError('UPLOAD_FINAL_IMMUTABLE');
+    if (upload.concat?.kind === 'final') throw appError('UPLOAD_FINAL_IMMUTABLE');
     // A Client resuming an upload that the Server removed SHOULD get 404 or 410; 410 when
     // the Server keeps track of expired uploads. Finished uploads do not expire.
     const expiresAt = uploadExpiresAt(upload, store.getExpiration());
