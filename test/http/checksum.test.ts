@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { crc32 } from 'node:zlib';
-import { MemoryLocker, type Upload } from '@tus/server';
-import { createPatchHandler } from '../../src/tus/patch-handler.js';
+import type { Upload } from '@tus/server';
 import { waitFor } from '../support/tus-requests.js';
-import { createUpload, headOffset, metadataHeader, OCTET, patch, runCase, startFerry, TUS, type HttpCase, type RawResponse } from './harness.js';
+import {
+  createUpload, headOffset, metadataHeader, OCTET, patch, patchHandlerWithOwnLocker, runCase, startFerry, TUS, type HttpCase, type RawResponse,
+} from './harness.js';
 
 const finished: Upload[] = [];
 const test = await startFerry({}, { onUploadFinished: (upload) => void finished.push(upload) });
@@ -195,10 +195,7 @@ describe('checksum: Upload-Checksum on PATCH', () => {
 
   it('a body cut short for another request (the lock is wanted) cannot be verified: 400, and discarded', async () => {
     const uploadPath = await uploadHolding(Buffer.alloc(100), 0);
-    const locker = new MemoryLocker();
-    const handlePatch = createPatchHandler({
-      store: test.ferry.store, locker, maxSize: 0, finishUpload: async () => undefined, events: new EventEmitter(), lockDrainTimeoutMs: 0,
-    });
+    const { handlePatch, locker } = patchHandlerWithOwnLocker(test);
     let received = 0;
     async function* stalledClient(): AsyncGenerator<Uint8Array> {
       yield Buffer.from('first bytes');

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { after } from 'node:test';
+import { MemoryLocker } from '@tus/server';
 import supertest from 'supertest';
 import type { Config } from '../../src/config/settings.js';
 import { createFerry, type Ferry, type FerryOptions } from '../../src/ferry.js';
 import { createLogger } from '../../src/logging/logger.js';
+import { createPatchHandler, type PatchHandler } from '../../src/tus/patch-handler.js';
 import { makeTestConfig } from '../support/config.js';
 
 /** A ferry listening on 127.0.0.1:0 with its log lines collected; closed when the test file ends. */
@@ -121,4 +124,16 @@ export function rawRequest(baseUrl: string, method: string, path: string, header
     request.on('error', reject);
     request.end(body);
   });
+}
+
+/**
+ * ferry's PATCH handler over the test server's store, with a locker of its own and no
+ * lock drain time: a test drives the body itself and asks for the lock to make it stop.
+ */
+export function patchHandlerWithOwnLocker(test: TestFerry): { handlePatch: PatchHandler; locker: MemoryLocker } {
+  const locker = new MemoryLocker();
+  const handlePatch = createPatchHandler({
+    store: test.ferry.store, locker, maxSize: 0, finishUpload: async () => undefined, events: new EventEmitter(), lockDrainTimeoutMs: 0,
+  });
+  return { handlePatch, locker };
 }

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { request as httpRequest } from 'node:http';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { MemoryLocker, type Upload } from '@tus/server';
-import { createPatchHandler } from '../../src/tus/patch-handler.js';
+import type { Upload } from '@tus/server';
 import { waitFor } from '../support/tus-requests.js';
-import { createUpload, headOffset, OCTET, patch, rawRequest, startFerry, TUS } from './harness.js';
+import { createUpload, headOffset, OCTET, patch, patchHandlerWithOwnLocker, rawRequest, startFerry, TUS } from './harness.js';
 
 const finished: Upload[] = [];
 const test = await startFerry({}, { onUploadFinished: (upload) => void finished.push(upload) });
@@ -66,10 +64,7 @@ describe('PATCH bodies', () => {
   it('a PATCH whose client stalls gives up its lock to the next request and keeps what arrived', async () => {
     const uploadPath = await createUpload(test, { 'Upload-Length': '100' });
     const id = path.basename(uploadPath);
-    const locker = new MemoryLocker();
-    const handlePatch = createPatchHandler({
-      store: test.ferry.store, locker, maxSize: 0, finishUpload: async () => undefined, events: new EventEmitter(), lockDrainTimeoutMs: 0,
-    });
+    const { handlePatch, locker } = patchHandlerWithOwnLocker(test);
     let received = 0;
     async function* stalledClient(): AsyncGenerator<Uint8Array> {
       yield Buffer.from('first bytes');
