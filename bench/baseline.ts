@@ -72,9 +72,10 @@ export function createBaselineBuild({ ref, progress }: BaselineBuildOptions): Ba
   const build = addWorktree(commit);
   try {
     symlinkSync(realpathSync(join(REPO_ROOT, 'node_modules')), join(build.directory, 'node_modules'), 'dir');
-    progress(`building the baseline ${ref} (${build.shortCommit}) in ${build.directory} (npm run build)…`);
+    const named = ref === build.shortCommit ? ref : `${ref} (${build.shortCommit})`;
+    progress(`building the baseline ${named} in ${build.directory} (npm run build)…`);
     const result = spawnSync('npm', ['run', 'build'], { cwd: build.directory, stdio: ['ignore', 'ignore', 'inherit'] });
-    if (result.status !== 0) throw new Error(`npm run build of the baseline ${build.shortCommit} failed`);
+    if (result.status !== 0) throw new Error(`npm run build of the baseline ${build.shortCommit} failed${result.signal === null ? '' : ` (${result.signal})`}`);
     if (!existsSync(join(build.directory, 'dist', 'main.js'))) throw new Error(`the baseline ${build.shortCommit} built no dist/main.js`);
     return build;
   } catch (error) {
