@@ -10,6 +10,8 @@ export interface BenchOptions {
   /** Number of small uploads. */
   smallCount: number;
   servers: readonly ServerName[];
+  /** The git ref built and run as the `baseline` column; undefined: no baseline. */
+  baseline: string | undefined;
   /** The algorithm of the ferry-only Upload-Checksum case; undefined leaves it out. */
   checksum: ChecksumAlgorithm | undefined;
   jsonPath: string | undefined;
@@ -20,7 +22,11 @@ export const USAGE = `usage: npm run bench:upload -- [flags]
   --runs N            repeat the whole set N times, report the median (default 3)
   --size SIZE         size of the large upload, e.g. 64MiB (default 1GiB)
   --small-count N     number of 10 KiB uploads (default 2000)
-  --only a,b          servers to run: ${SERVER_NAMES.join(', ')} (default all)
+  --baseline REF      also build ferry at git commit REF in a temporary worktree and run it
+                      as the column "ferry @<sha>" (server name baseline), with the targets
+                      "ferry ÷ baseline"; e.g. --baseline main --only ferry,baseline
+  --only a,b          servers to run: ${SERVER_NAMES.join(', ')}
+                      (default all; baseline only with --baseline)
   --checksum ALG      algorithm of the ferry-only case "1 MiB chunks, Upload-Checksum ALG":
                       ${CHECKSUM_ALGORITHMS.join(', ')}, or none to leave it out (default sha1)
   --json PATH         also write the results as JSON to PATH
@@ -45,6 +51,24 @@ function parseChecksum(text: string): ChecksumAlgorithm | undefined {
   return algorithm;
 }
 
+function parseBaseline(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const ref = text.trim();
+  // git would read a leading '-' as an option of its own.
+  if (ref === '' || ref.startsWith('-')) throw new Error(`--baseline needs a git ref (a commit, branch or tag), got "${text}"`);
+  return ref;
+}
+
+/** The servers of --only; without it, every server (the baseline only when there is one). */
+function parseServers(only: string | undefined, baseline: string | undefined): ServerName[] {
+  const servers = only === undefined
+    ? SERVER_NAMES.filter((name) => name !== 'baseline' || baseline !== undefined)
+    : parseNameList('--only', only, SERVER_NAMES);
+  if (servers.includes('baseline') && baseline === undefined) throw new Error('--only baseline needs --baseline <git-ref>');
+  if (!servers.includes('baseline') && baseline !== undefined) throw new Error(`--baseline ${baseline} needs baseline in --only (e.g. --only ferry,baseline)`);
+  return servers;
+}
+
 /** Parses the command line; returns undefined when --help was asked for. Throws on bad input. */
 export function parseOptions(argv: readonly string[]): BenchOptions | undefined {
   const { values } = parseArgs({
@@ -55,18 +79,21 @@ export function parseOptions(argv: readonly string[]): BenchOptions | undefined 
       runs: { type: 'string', default: '3' },
       size: { type: 'string', default: '1GiB' },
       'small-count': { type: 'string', default: '2000' },
-      only: { type: 'string', default: SERVER_NAMES.join(',') },
+      only: { type: 'string' },
+      baseline: { type: 'string' },
       checksum: { type: 'string', default: 'sha1' },
       json: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) return undefined;
+  const baseline = parseBaseline(values.baseline);
   return {
     runs: parsePositiveInteger('--runs', values.runs),
     size: parseByteSize(values.size),
     smallCount: parsePositiveInteger('--small-count', values['small-count']),
-    servers: parseNameList('--only', values.only, SERVER_NAMES),
+    servers: parseServers(values.only, baseline),
+    baseline,
     checksum: parseChecksum(values.checksum),
     jsonPath: values.json,
   };

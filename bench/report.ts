@@ -15,7 +15,7 @@ export class Results {
   constructor(
     readonly cases: readonly BenchCase[],
     readonly servers: readonly ServerSpec[],
-    readonly options: { runs: number; size: number; smallCount: number },
+    readonly options: { runs: number; size: number; smallCount: number; baseline: string | undefined },
     readonly loadBefore: number,
   ) {}
 
@@ -30,6 +30,10 @@ export class Results {
 
   has(server: ServerName): boolean {
     return this.servers.some((spec) => spec.name === server);
+  }
+
+  label(server: ServerName): string | undefined {
+    return this.servers.find((spec) => spec.name === server)?.label;
   }
 }
 
@@ -66,9 +70,21 @@ function checksumRatio(results: Results): number | undefined {
   return median(checked.map((run, index) => run.throughput / plain[index].throughput));
 }
 
+/** Present only when a baseline ran: a refactor should leave ferry within 5% of the commit it started from. */
+function baselineTargets(results: Results): Target[] {
+  const label = results.label('baseline');
+  if (label === undefined) return [];
+  const goal = '≥ 0.95× (refactor within 5%)';
+  return [
+    { name: `ferry ÷ baseline (${label}), 1 MiB chunks (MiB/s)`, value: pairedRatio(results, 'chunks-1mib', ['baseline']), unit: '×', goal, met: (v) => v >= 0.95 },
+    { name: `ferry ÷ baseline (${label}), 10 KiB uploads (uploads/s)`, value: pairedRatio(results, 'small-10kib', ['baseline']), unit: '×', goal, met: (v) => v >= 0.95 },
+  ];
+}
+
 function targets(results: Results): Target[] {
   const ferryLargeRuns = results.cases.filter((c) => c.kind === 'large').flatMap((c) => results.runs(c.key, 'ferry'));
   return [
+    ...baselineTargets(results),
     { name: 'ferry ÷ faster peer, 1 MiB chunks (MiB/s)', value: pairedRatio(results, 'chunks-1mib', PEERS), unit: '×', goal: '≥ 2×', met: (v) => v >= 2 },
     { name: 'ferry ÷ faster peer, 10 KiB uploads (uploads/s)', value: pairedRatio(results, 'small-10kib', PEERS), unit: '×', goal: '≥ 2×', met: (v) => v >= 2 },
     {
@@ -94,6 +110,12 @@ function throughputCell(runs: readonly Measurement[], m: Median): string {
   return `${num(m.throughput)} (${num(Math.min(...values))}–${num(Math.max(...values))})`;
 }
 
+function baselineLine(results: Results): string[] {
+  const label = results.label('baseline');
+  if (label === undefined) return [];
+  return [`${label} is ferry at --baseline ${results.options.baseline ?? '?'}, built in a temporary git worktree; "ferry" is the current tree.`];
+}
+
 export function renderMarkdown(results: Results): string {
   const { runs, size, smallCount } = results.options;
   const cpu = cpus();
@@ -104,6 +126,7 @@ export function renderMarkdown(results: Results): string {
     `1-minute load average before the servers started: ${results.loadBefore.toFixed(2)} (about 0 when idle; it decays over a minute or so, so a high value means other work is running or has just run).`,
     `Large upload ${formatBytes(size)}; ${smallCount} × 10 KiB uploads, ${SMALL_CONCURRENCY} concurrent, each a POST then one PATCH.`,
     `${runs} run(s), servers alternating within each run; every cell is the median over runs (throughput: median (min–max)).`,
+    ...baselineLine(results),
     'CPU: seconds over the case (percent of its wall time; 100% = one core). RSS: server VmRSS sampled every 50 ms, start → peak.',
     '',
     `| case | metric | ${results.servers.map((s) => s.label).join(' | ')} |`,

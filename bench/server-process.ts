@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { REPO_ROOT, TUS_PATH, type ServerSpec } from './server-specs.js';
+import { TUS_PATH, type ServerSpec } from './server-specs.js';
 
 const HOST = '127.0.0.1';
 const START_TIMEOUT_MS = 30_000;
@@ -51,7 +51,7 @@ export class ServerProcess {
     const port = await findFreePort();
     const dataDir = mkdtempSync(join(tmpdir(), `ferry-bench-${spec.name}-`));
     const child = spawn(process.execPath, spec.nodeArgs(HOST, port, dataDir), {
-      cwd: REPO_ROOT,
+      cwd: spec.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, NODE_ENV: 'production' },
     });

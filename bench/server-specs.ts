@@ -3,13 +3,18 @@ import { fileURLToPath } from 'node:url';
 /** The repository root: every server runs from here so `--import tsx` resolves. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-export const SERVER_NAMES = ['ferry', 'peer-listen', 'peer-hono', 'bare'] as const;
+/** `baseline` is ferry built from another commit (--baseline <git-ref>); it runs only when asked for. */
+export const SERVER_NAMES = ['ferry', 'baseline', 'peer-listen', 'peer-hono', 'bare'] as const;
 export type ServerName = (typeof SERVER_NAMES)[number];
+/** The servers whose spec is known before the bench starts. */
+export type FixedServerName = Exclude<ServerName, 'baseline'>;
 
 export interface ServerSpec {
   name: ServerName;
   /** Column heading in the report. */
   label: string;
+  /** Working directory of the child (ferry resolves ./schemas from it). */
+  cwd: string;
   /** Arguments for `node` (the bench spawns process.execPath, so the child's pid is the server's). */
   nodeArgs: (host: string, port: number, dataDir: string) => string[];
 }
@@ -18,17 +23,21 @@ function benchScript(file: string, extra: readonly string[]): ServerSpec['nodeAr
   return (host, port, dataDir) => ['--import', 'tsx', `bench/${file}`, ...extra, '--host', host, '--port', String(port), '--data-dir', dataDir];
 }
 
-export const SERVER_SPECS: Record<ServerName, ServerSpec> = {
-  // ferry runs as in production (the Docker image): compiled by `npm run build`, no tsx.
-  ferry: {
-    name: 'ferry',
-    label: 'ferry',
-    nodeArgs: (host, port, dataDir) => ['dist/main.js', '--host', host, '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn'],
-  },
-  'peer-listen': { name: 'peer-listen', label: 'peer (listen)', nodeArgs: benchScript('peer-server.ts', ['--mode', 'listen']) },
-  'peer-hono': { name: 'peer-hono', label: 'peer (hono)', nodeArgs: benchScript('peer-server.ts', ['--mode', 'hono']) },
-  bare: { name: 'bare', label: 'bare', nodeArgs: benchScript('bare-server.ts', []) },
+// ferry runs as in production (the Docker image): compiled by `npm run build`, no tsx.
+const ferryArgs: ServerSpec['nodeArgs'] = (host, port, dataDir) =>
+  ['dist/main.js', '--host', host, '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn'];
+
+export const SERVER_SPECS: Record<FixedServerName, ServerSpec> = {
+  ferry: { name: 'ferry', label: 'ferry', cwd: REPO_ROOT, nodeArgs: ferryArgs },
+  'peer-listen': { name: 'peer-listen', label: 'peer (listen)', cwd: REPO_ROOT, nodeArgs: benchScript('peer-server.ts', ['--mode', 'listen']) },
+  'peer-hono': { name: 'peer-hono', label: 'peer (hono)', cwd: REPO_ROOT, nodeArgs: benchScript('peer-server.ts', ['--mode', 'hono']) },
+  bare: { name: 'bare', label: 'bare', cwd: REPO_ROOT, nodeArgs: benchScript('bare-server.ts', []) },
 };
+
+/** ferry as built in `directory` (a worktree of another commit), run exactly like the HEAD column. */
+export function createBaselineSpec(directory: string, shortCommit: string): ServerSpec {
+  return { name: 'baseline', label: `ferry @${shortCommit}`, cwd: directory, nodeArgs: ferryArgs };
+}
 
 /** Every server serves tus at this path (ferry's endpoint is /files/). */
 export const TUS_PATH = '/files/';

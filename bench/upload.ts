@@ -5,13 +5,15 @@ import { benchCases, runCase, runsOn, type BenchCase, type Measurement } from '.
 import { parseOptions, USAGE, type BenchOptions } from './options.js';
 import { renderJson, renderMarkdown, Results } from './report.js';
 import { killAllServersNow, ServerProcess } from './server-process.js';
-import { REPO_ROOT, SERVER_SPECS } from './server-specs.js';
+import { createBaselineSpec, REPO_ROOT, SERVER_SPECS, type ServerName, type ServerSpec } from './server-specs.js';
 import { readCommandLine } from './arg-parsers.js';
+import { createBaselineBuild, removeAllBaselinesNow, type BaselineBuild } from './baseline.js';
 
 /**
- * The upload benchmark: ferry against stock @tus/server (two ways) and a bare node:http
- * appender, each a child process on loopback, alternating case by case. Progress goes
- * to stderr, the Markdown report to stdout. See bench/README.md.
+ * The upload benchmark: ferry against stock @tus/server (two ways), a bare node:http
+ * appender and, with --baseline, ferry built from another commit; each a child process
+ * on loopback, alternating case by case. Progress goes to stderr, the Markdown report
+ * to stdout. See bench/README.md.
  */
 
 const MiB = 1024 * 1024;
@@ -54,6 +56,12 @@ async function measure(servers: readonly ServerProcess[], options: BenchOptions,
   return results;
 }
 
+function specOf(name: ServerName, baseline: BaselineBuild | undefined): ServerSpec {
+  if (name !== 'baseline') return SERVER_SPECS[name];
+  if (baseline === undefined) throw new Error('the baseline server needs --baseline <git-ref>');
+  return createBaselineSpec(baseline.directory, baseline.shortCommit);
+}
+
 async function main(): Promise<number> {
   const options = readCommandLine(parseOptions, USAGE);
   if (typeof options === 'number') return options;
@@ -65,12 +73,15 @@ async function main(): Promise<number> {
       return 1;
     }
   }
-  const loadBefore = loadavg()[0];
   const servers: ServerProcess[] = [];
+  let baseline: BaselineBuild | undefined;
   try {
+    if (options.baseline !== undefined) baseline = createBaselineBuild({ ref: options.baseline, progress });
+    const loadBefore = loadavg()[0];
     for (const name of options.servers) {
-      progress(`starting ${SERVER_SPECS[name].label}…`);
-      servers.push(await ServerProcess.start(SERVER_SPECS[name]));
+      const spec = specOf(name, baseline);
+      progress(`starting ${spec.label}…`);
+      servers.push(await ServerProcess.start(spec));
     }
     progress('warming up…');
     await warmUp(servers, options);
@@ -80,10 +91,14 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     for (const server of servers) await server.stop();
+    baseline?.remove();
   }
 }
 
-process.on('exit', killAllServersNow);
+process.on('exit', () => {
+  killAllServersNow();
+  removeAllBaselinesNow();
+});
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   process.once(signal, () => {
     progress(`bench: ${signal}, stopping the servers`);
