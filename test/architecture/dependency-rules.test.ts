@@ -47,7 +47,8 @@ describe('the dependency check itself', () => {
       'store/store.ts': "const app = await import('../http/app.js');\nimport { AppError } from '../errors/app-error.js';",
       'uploads/upload.ts': "import type { Handler } from '../protocols/tus/post.js';",
       'csv/read.ts': "type Run = import('../imports/run.js').Run;\nconst text = `import('../http/app.js')`;",
-      'aggregator/aggregator.ts': "import '../logging/logger.js';\nimport { appError } from '../errors/catalogue.js';\nimport { queue } from './ring-queue.js';",
+      'aggregator/aggregator.ts':
+        "import '../logging/logger.js';\nimport { appError } from '../errors/catalogue.js';\nimport { queue } from './ring-queue.js';",
       'http/app.ts': "import { runCli } from '../cli/run-cli.js';",
       'cli/run-cli.ts': "import { createFerry } from '../ferry.js';\nimport { help } from './help.js';",
       'main.ts': "import { runCli } from './cli/run-cli.js';",
@@ -69,7 +70,10 @@ describe('the dependency check itself', () => {
       'uploads/upload.ts → protocols/tus/post.ts',
     ]);
     const message = formatViolations(violations);
-    assert.match(message, /protocols\/tus does not import protocols\/ietf:\n {2}src\/protocols\/tus\/post\.ts → '\.\.\/ietf\/headers\.js' \(src\/protocols\/ietf\/headers\.ts\)/);
+    assert.match(
+      message,
+      /protocols\/tus does not import protocols\/ietf:\n {2}src\/protocols\/tus\/post\.ts → '\.\.\/ietf\/headers\.js' \(src\/protocols\/ietf\/headers\.ts\)/,
+    );
     assert.match(message, /only cli\/ and the entry point main\.ts import cli\/:\n {2}src\/http\/app\.ts → '\.\.\/cli\/run-cli\.js'/);
   });
 });

@@ -83,6 +83,8 @@ export function formatViolations(violations: readonly Violation[]): string {
   const byRule = new Map<string, Violation[]>();
   for (const violation of violations) byRule.set(violation.rule, [...(byRule.get(violation.rule) ?? []), violation]);
   return [...byRule]
-    .map(([rule, broken]) => [`${rule}:`, ...broken.map((violation) => `  src/${violation.file} → '${violation.specifier}' (src/${violation.target})`)].join('\n'))
+    .map(([rule, broken]) =>
+      [`${rule}:`, ...broken.map((violation) => `  src/${violation.file} → '${violation.specifier}' (src/${violation.target})`)].join('\n'),
+    )
     .join('\n');
 }

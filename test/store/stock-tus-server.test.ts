@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type Server as HttpServer } from 'node:http';
 import { readFile, stat, writeFile } from 'node:fs/promises';
+import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -88,10 +88,17 @@ describe('stock @tus/server with FerryStore as its datastore', () => {
 
   it('uploads in chunks, aborts at about 40%, resumes from the server offset, and stores the same bytes', async () => {
     const storage = path.join(workDir, 'urls-resume.json');
-    const run = (options: { stopAt?: number; resume?: boolean; sent: SentRequests }) => runTusUpload({
-      endpoint, file, fileSize: FILE_SIZE, chunkSize: CHUNK_SIZE, storage, stopAt: options.stopAt, resume: options.resume,
-      upload: { metadata: { filename: 'source.bin', filetype: 'application/octet-stream' }, ...recordRequests(options.sent) },
-    });
+    const run = (options: { stopAt?: number; resume?: boolean; sent: SentRequests }) =>
+      runTusUpload({
+        endpoint,
+        file,
+        fileSize: FILE_SIZE,
+        chunkSize: CHUNK_SIZE,
+        storage,
+        stopAt: options.stopAt,
+        resume: options.resume,
+        upload: { metadata: { filename: 'source.bin', filetype: 'application/octet-stream' }, ...recordRequests(options.sent) },
+      });
 
     const firstSent: SentRequests = { methods: [], offsets: [] };
     const first = await run({ stopAt: 0.4, sent: firstSent });
@@ -99,14 +106,14 @@ describe('stock @tus/server with FerryStore as its datastore', () => {
     assert.equal(firstSent.offsets[0], 0, 'the first run started at the beginning');
     const offsetAtAbort = await headOffset(first.url);
     assert.ok(offsetAtAbort > 0 && offsetAtAbort < FILE_SIZE, `offset at abort ${offsetAtAbort}`);
-    assert.equal((await store.getUpload(idOf(first.url))).offset, offsetAtAbort, 'HEAD reports the store\'s offset');
+    assert.equal((await store.getUpload(idOf(first.url))).offset, offsetAtAbort, "HEAD reports the store's offset");
 
     const secondSent: SentRequests = { methods: [], offsets: [] };
     const second = await run({ resume: true, sent: secondSent });
     assert.equal(second.aborted, false);
     assert.equal(second.url, first.url, 'the same upload resource was resumed, not a new one');
     assert.equal(secondSent.methods.includes('POST'), false, 'the second run created nothing');
-    assert.equal(secondSent.offsets[0], offsetAtAbort, 'the second run continued from the server\'s offset');
+    assert.equal(secondSent.offsets[0], offsetAtAbort, "the second run continued from the server's offset");
 
     const upload = await store.getUpload(idOf(second.url));
     assert.equal(upload.offset, FILE_SIZE);
@@ -116,7 +123,14 @@ describe('stock @tus/server with FerryStore as its datastore', () => {
   });
 
   it('terminates an upload: DELETE through tus-js-client, then HEAD is 404 and the store no longer has it', async () => {
-    const { url } = await runTusUpload({ endpoint, file, fileSize: FILE_SIZE, chunkSize: CHUNK_SIZE, storage: path.join(workDir, 'urls-terminate.json'), stopAt: 0.2 });
+    const { url } = await runTusUpload({
+      endpoint,
+      file,
+      fileSize: FILE_SIZE,
+      chunkSize: CHUNK_SIZE,
+      storage: path.join(workDir, 'urls-terminate.json'),
+      stopAt: 0.2,
+    });
     const id = idOf(url);
     const dataFile = (await store.getUpload(id)).storage!.path;
     await stat(dataFile);
@@ -132,7 +146,6 @@ describe('stock @tus/server with FerryStore as its datastore', () => {
     await assert.rejects(stat(dataFile), { code: 'ENOENT' });
   });
 
-
   async function assertStoredWhole(id: string): Promise<void> {
     const upload = await store.getUpload(id);
     assert.equal(upload.sizeIsDeferred, false);
@@ -144,7 +157,11 @@ describe('stock @tus/server with FerryStore as its datastore', () => {
   it('creation-with-upload: the POST carries the first chunk and the first PATCH continues after it', async () => {
     const sent: SentRequests = { methods: [], offsets: [] };
     const { url } = await runTusUpload({
-      endpoint, file, fileSize: FILE_SIZE, chunkSize: 2 * MiB, storage: path.join(workDir, 'urls-with-upload.json'),
+      endpoint,
+      file,
+      fileSize: FILE_SIZE,
+      chunkSize: 2 * MiB,
+      storage: path.join(workDir, 'urls-with-upload.json'),
       upload: { uploadDataDuringCreation: true, ...recordRequests(sent) },
     });
     assert.equal(sent.methods[0], 'POST');
@@ -161,9 +178,12 @@ describe('stock @tus/server with FerryStore as its datastore', () => {
     assert.equal((await store.getUpload(idOf(url))).sizeIsDeferred, true);
 
     const half = Math.floor(FILE_SIZE / 2);
-    const patch = (offset: number, body: Buffer, headers: Record<string, string> = {}) => fetch(url, {
-      method: 'PATCH', headers: { ...TUS, 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream', ...headers }, body: new Uint8Array(body),
-    });
+    const patch = (offset: number, body: Buffer, headers: Record<string, string> = {}) =>
+      fetch(url, {
+        method: 'PATCH',
+        headers: { ...TUS, 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream', ...headers },
+        body: new Uint8Array(body),
+      });
     const first = await patch(0, source.subarray(0, half));
     assert.equal(first.status, 204);
     assert.equal(first.headers.get('upload-offset'), String(half));
