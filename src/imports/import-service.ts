@@ -2,17 +2,17 @@ import type { Logger } from 'pino';
 import type { SchemaRegistry } from '../csv/schema/index.js';
 import { isAppError, type AppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
-import { errorsCsvLines, type RejectedFileLine } from './errors-csv.js';
-import { executeImport } from './execute-import.js';
-import { importPaths, importsDirectory, listImportIds, readImportRecord, writeImportRecord } from './import-files.js';
-import { begin, fail, newRecord, settle, toFailure, type ImportRecord } from './import-record.js';
-import { createImportId, importIdForUpload, isImportId } from './import-ids.js';
+import { errorsCsvLines, type RejectedFileLine } from './records/errors-csv.js';
+import { executeImport } from './run/execute-import.js';
+import { importPaths, importsDirectory, listImportIds, readImportRecord, writeImportRecord } from './records/import-files.js';
+import { begin, fail, newRecord, settle, toFailure, type ImportRecord } from './records/import-record.js';
+import { createImportId, importIdForUpload, isImportId } from './records/import-ids.js';
 import { DEFAULT_MAX_ERRORS, DEFAULT_MODE, parseMetadataMode, type ImportRequest } from './import-request.js';
-import { readNdjson } from './ndjson-file.js';
-import type { RejectedRow } from './run-import.js';
-import type { ProblemKind } from './summary-tally.js';
+import { readNdjson } from './records/ndjson-file.js';
+import type { RejectedRow } from './run/run-import.js';
+import type { ProblemKind } from './run/summary-tally.js';
 import type { ImportMode, ImportSummary, ReportEntry, Sink } from './types.js';
-import type { UploadInfo, UploadSource } from './upload-source.js';
+import type { ImportableUpload, UploadSource } from './upload-source.js';
 
 export interface ImportServiceOptions {
   /** Imports live under `<dataDir>/imports/`. */
@@ -70,7 +70,7 @@ export interface ImportService {
    * automatic import, `upload-<uploadId>`, however often this is called, across restarts.
    * Never throws: problems are recorded on the import or logged.
    */
-  onUploadFinished(upload: UploadInfo): Promise<void>;
+  onUploadFinished(upload: ImportableUpload): Promise<void>;
   /**
    * At start-up: re-runs imports a stop interrupted, once; one interrupted again fails with
    * IMPORT_INTERRUPTED. Then, in the background (it resolves before that scan ends), gives
@@ -180,7 +180,7 @@ export function createImportService({
   }
 
   /** True when it saved a new record (queued, or failed at once). */
-  async function createAutomaticImport(upload: UploadInfo, schemaName: string, id: string): Promise<boolean> {
+  async function createAutomaticImport(upload: ImportableUpload, schemaName: string, id: string): Promise<boolean> {
     if ((await readImportRecord(directory, id)) !== undefined) return false;
     const log = logger.child({ importId: id, uploadId: upload.id });
     let mode: ImportMode;
@@ -208,7 +208,7 @@ export function createImportService({
   }
 
   /** onUploadFinished; true when it created the upload's automatic import. */
-  async function startAutomaticImport(upload: UploadInfo): Promise<boolean> {
+  async function startAutomaticImport(upload: ImportableUpload): Promise<boolean> {
     const schemaName = upload.metadata?.schema;
     if (schemaName === undefined || schemaName === null || schemaName === '') return false;
     const id = importIdForUpload(upload.id);
