@@ -33,6 +33,11 @@ export function createImportRunner({ records, schemas, uploads, sink, logger, ba
       logger.error({ importId: id }, 'queued import has no record');
       return;
     }
+    // A queue that delivers a job more than once must not run a finished import again.
+    if (record.status !== 'queued' && record.status !== 'running') {
+      logger.warn({ importId: id, status: record.status }, 'finished import not run again');
+      return;
+    }
     const log = logger.child({ importId: record.id, uploadId: record.uploadId });
     const saveOrLog = () => records.save(record).catch((error: unknown) => log.error({ err: error }, 'import state not saved'));
     try {
