@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { runImport } from '../../src/imports/run-import.js';
+import { runImport } from '../../src/imports/index.js';
 import { createPostgresSink, createSqliteSink } from '../../src/imports/sinks/index.js';
 import type { ImportMode, Sink } from '../../src/imports/types.js';
 import type { WorkerCaseKey } from './cases.js';

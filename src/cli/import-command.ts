@@ -1,5 +1,5 @@
 import type { ReportEntry, Schema } from '../csv/types.js';
-import { runImport } from '../imports/run-import.js';
+import { runImport } from '../imports/index.js';
 import { createSink } from '../imports/sinks/index.js';
 import type { ImportSummary } from '../imports/types.js';
 import { reportFailure } from './command-failure.js';

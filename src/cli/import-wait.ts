@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { importIdForUpload } from '../imports/import-ids.js';
+import { importIdForUpload } from '../imports/index.js';
 import type { ImportState, ReportEntry } from '../imports/types.js';
 import { CommandError } from './command-failure.js';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_UNAVAILABLE, EXIT_USAGE } from './exit-codes.js';

@@ -58,6 +58,7 @@ export const ERROR_CATALOGUE = {
   IMPORT_EMPTY_FILE: { status: 422, message: 'The upload is empty: it has no header row.' },
   IMPORT_FILE_REJECTED: { status: 422, message: 'The header (or type row) does not match the schema, so no row was read; see the import\'s errors.' },
   IMPORT_INTERRUPTED: { status: 500, message: 'The import was interrupted twice (the server stopped while it ran) and is not tried again.' },
+  IMPORT_SERVICE_CLOSED: { status: 503, message: 'The import service is closed: it takes no new imports while the server stops.' },
   // config
   CONFIG_INVALID: { status: 500, message: 'The configuration is invalid.' },
   // csv schemas

@@ -1,4 +1,6 @@
 import { Hono, type Context } from 'hono';
+import { isAppError } from '../errors/app-error.js';
+import { appError } from '../errors/catalogue.js';
 import { parseImportRequest, requestInvalid, type ImportService, type ProblemKind, type RequestProblem } from '../imports/index.js';
 import type { AppEnv } from './context.js';
 import { createTextStream } from './text-stream.js';
@@ -23,7 +25,7 @@ export function createImportsRoutes(imports: ImportService): Hono<AppEnv> {
 
   routes.post('/', async (c) => {
     const request = parseImportRequest(await readJsonBody(c));
-    const state = await imports.start(request);
+    const state = await imports.start(request).catch(answerShuttingDown);
     c.set('uploadId', state.uploadId);
     return c.json(state, 202, { Location: `/imports/${state.id}` });
   });
@@ -54,6 +56,12 @@ export function createImportsRoutes(imports: ImportService): Hono<AppEnv> {
   });
 
   return routes;
+}
+
+/** The service refuses new imports once it is closed: over HTTP, that is the server shutting down (503). */
+function answerShuttingDown(error: unknown): never {
+  if (isAppError(error, 'IMPORT_SERVICE_CLOSED')) throw appError('HTTP_SHUTTING_DOWN', { cause: error });
+  throw error;
 }
 
 /** The body as JSON, read up to MAX_BODY_BYTES: a longer body (declared or streamed) is refused unread. */

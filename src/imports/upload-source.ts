@@ -1,5 +1,8 @@
-/** What the import service needs to know of an upload (a tus Upload fits). */
-export interface UploadInfo {
+/**
+ * What imports need to know of an upload: structural, so the store's upload (a tus Upload,
+ * or the engine's Upload model) fits as it is.
+ */
+export interface ImportableUpload {
   id: string;
   /** Undefined while the length is deferred. */
   size?: number;
@@ -13,9 +16,9 @@ export interface UploadInfo {
  */
 export interface UploadSource {
   /** The upload, or UPLOAD_NOT_FOUND. */
-  getUpload(id: string): Promise<UploadInfo>;
+  getUpload(id: string): Promise<ImportableUpload>;
   /** A finished upload's bytes as a pull-based stream (UPLOAD_NOT_FINISHED otherwise). */
   openDownload(id: string): Promise<{ size: number; stream: ReadableStream<Uint8Array> }>;
   /** Every finished upload, read one at a time (never all at once). */
-  finishedUploads(): AsyncIterable<UploadInfo>;
+  finishedUploads(): AsyncIterable<ImportableUpload>;
 }

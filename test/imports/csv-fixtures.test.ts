@@ -8,8 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { defineSchema } from '../../src/csv/schema/index.js';
 import type { CellValue, ColumnDefinition, ReportCode, ReportEntry, SchemaDefinition } from '../../src/csv/types.js';
-import { runImport, type RejectedRow } from '../../src/imports/run-import.js';
-import type { ImportMode, ImportSummary, Sink } from '../../src/imports/types.js';
+import { runImport, type RejectedRow, type ImportMode, type ImportSummary, type Sink } from '../../src/imports/index.js';
 
 type Row = Record<string, CellValue>;
 /** [row, line, column, code] */

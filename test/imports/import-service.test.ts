@@ -187,6 +187,14 @@ describe('automatic imports a crash lost', () => {
 });
 
 describe('failures', () => {
+  test('once closed, the service takes no new import: IMPORT_SERVICE_CLOSED, no HTTP code', async (t) => {
+    const { dataDir, store } = await setup(t, peopleCsv(1));
+    const service = openService(dataDir, store);
+    await service.closeAll();
+    await assert.rejects(service.start({ uploadId: UPLOAD_ID, schema: 'people' }), { code: 'IMPORT_SERVICE_CLOSED', status: 503 });
+    assert.equal((await readdir(dataDir)).includes('imports'), false, 'no record was written');
+  });
+
   test('a database that cannot be reached fails the import with IMPORT_DATABASE_FAILED; the log has the code, no cause', async (t) => {
     const { dataDir, store, upload } = await setup(t, peopleCsv(3));
     const logs: Record<string, unknown>[] = [];

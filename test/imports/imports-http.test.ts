@@ -244,6 +244,16 @@ describe('POST /imports and GET /imports/:id', () => {
     assert.equal(response.status, 409);
     assert.equal(response.body.error.code, 'UPLOAD_NOT_FINISHED');
   });
+
+  test('once the import service is closed (the server stops), a new import is 503 HTTP_SHUTTING_DOWN', async () => {
+    const stopping = await startFerry({ schemasDir: await writeSchemasDir([peopleSchema()]) });
+    const path = await createFinishedUpload(stopping, Buffer.from(peopleCsv(1)));
+    await stopping.ferry.imports.close();
+    await runCase(stopping, {
+      name: 'closed', method: 'POST', url: '/imports', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ uploadId: uploadIdOf(path), schema: 'people' }), status: 503, code: 'HTTP_SHUTTING_DOWN',
+    });
+  });
 });
 
 describe('GET /schemas', () => {

@@ -3,8 +3,7 @@ import { describe, test, type TestContext } from 'node:test';
 import { defineSchema } from '../../src/csv/schema/index.js';
 import type { ColumnDefinition, ReportEntry, SchemaDefinition } from '../../src/csv/types.js';
 import { isAppError } from '../../src/errors/app-error.js';
-import { runImport, type RejectedRow, type RunImportOptions } from '../../src/imports/run-import.js';
-import type { ImportMode } from '../../src/imports/types.js';
+import { runImport, type RejectedRow, type RunImportOptions, type ImportMode } from '../../src/imports/index.js';
 import { postgresHarness, sqliteHarness, type SinkFixture, type SinkHarness } from '../sinks/harnesses.js';
 
 const PEOPLE_COLUMNS: ColumnDefinition[] = [

@@ -1,5 +1,5 @@
-import type { CellValue, Schema } from '../csv/types.js';
-import type { Sink, SinkTransaction } from './types.js';
+import type { CellValue, Schema } from '../../csv/types.js';
+import type { Sink, SinkTransaction } from '../types.js';
 
 /**
  * Good rows on their way to the sink: one transaction, begun at the first row, written in

@@ -1,5 +1,5 @@
-import type { Encoding } from '../csv/types.js';
-import { appError } from '../errors/catalogue.js';
+import type { Encoding } from '../../csv/types.js';
+import { appError } from '../../errors/catalogue.js';
 
 /** How much of the start of a file is looked at. */
 const SNIFF_BYTES = 1024;

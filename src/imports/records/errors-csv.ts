@@ -1,6 +1,6 @@
-import type { ReportEntry } from '../csv/types.js';
-import { LINE_END, quoteField } from '../csv/write/index.js';
-import type { RejectedRow } from './run-import.js';
+import type { ReportEntry } from '../../csv/types.js';
+import { LINE_END, quoteField } from '../../csv/write/index.js';
+import type { RejectedRow } from '../run/run-import.js';
 
 /** A line of `<id>.rejected.ndjson`: the file's header first, then the rejected rows. */
 export type RejectedFileLine = { header: string[] } | RejectedRow;

@@ -1,8 +1,8 @@
-import { isAppError } from '../errors/app-error.js';
-import { appError } from '../errors/catalogue.js';
-import { createEmptySummary } from './summary-tally.js';
-import type { ImportMode, ImportState, ImportSummary } from './types.js';
-import type { UploadInfo } from './upload-source.js';
+import { isAppError } from '../../errors/app-error.js';
+import { appError } from '../../errors/catalogue.js';
+import { createEmptySummary } from '../run/summary-tally.js';
+import type { ImportMode, ImportState, ImportSummary } from '../types.js';
+import type { ImportableUpload } from '../upload-source.js';
 
 /** An import as it is kept on disk and shown by GET: its state, and how many times it was started. */
 export interface ImportRecord extends ImportState {
@@ -11,7 +11,7 @@ export interface ImportRecord extends ImportState {
 }
 
 /** A new import, queued. */
-export function newRecord(id: string, upload: UploadInfo, schema: string, mode: ImportMode, maxErrors: number): ImportRecord {
+export function newRecord(id: string, upload: ImportableUpload, schema: string, mode: ImportMode, maxErrors: number): ImportRecord {
   return {
     id,
     uploadId: upload.id,

@@ -1,4 +1,4 @@
-import type { ImportSummary, ReportEntry } from './types.js';
+import type { ImportSummary, ReportEntry } from '../types.js';
 
 export type ProblemKind = 'error' | 'warning';
 

@@ -1,4 +1,4 @@
-import type { Sink } from './types.js';
+import type { Sink } from '../types.js';
 
 /**
  * A sink opened by its first `begin`: a server that never imports never creates the

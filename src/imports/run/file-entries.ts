@@ -1,4 +1,4 @@
-import type { RawRecord, ReportEntry, Schema } from '../csv/types.js';
+import type { RawRecord, ReportEntry, Schema } from '../../csv/types.js';
 
 /** Report entries about the file as a whole, which the row validator does not make. */
 
