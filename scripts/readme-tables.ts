@@ -3,11 +3,11 @@ import { SETTINGS } from '../src/config/settings.js';
 import { ERROR_CATALOGUE } from '../src/errors/catalogue.js';
 
 /**
- * The README's settings and error tables are generated from the one settings table
- * and the one error catalogue. `tsx scripts/readme-tables.ts` rewrites them in
+ * The settings and error tables of docs/operations.md are generated from the one settings
+ * table and the one error catalogue. `tsx scripts/readme-tables.ts` rewrites them in
  * place; the docs test fails when they are out of date.
  */
-export const README_PATH = new URL('../README.md', import.meta.url);
+export const TABLES_DOCUMENT_PATH = new URL('../docs/operations.md', import.meta.url);
 
 function escapeCell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('<', '&lt;');
@@ -29,15 +29,15 @@ export function replaceBlock(document: string, name: string, content: string): s
   const end = `<!-- ${name}:end -->`;
   const from = document.indexOf(start);
   const to = document.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`README has no ${start} … ${end} block`);
+  if (from < 0 || to < from) throw new Error(`the document has no ${start} … ${end} block`);
   return `${document.slice(0, from + start.length)}\n${content}\n${document.slice(to)}`;
 }
 
-export function renderReadme(document: string): string {
+export function renderTables(document: string): string {
   return replaceBlock(replaceBlock(document, 'settings', settingsTable()), 'errors', errorsTable());
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const document = await readFile(README_PATH, 'utf8');
-  await writeFile(README_PATH, renderReadme(document));
+  const document = await readFile(TABLES_DOCUMENT_PATH, 'utf8');
+  await writeFile(TABLES_DOCUMENT_PATH, renderTables(document));
 }

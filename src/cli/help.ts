@@ -8,6 +8,7 @@ usage:
   ferry import <file.csv> --schema <s> ...  import a CSV file offline, without a server (ferry import --help)
   ferry schema check <file.json>...         check schema files (ferry schema --help)
   ferry --help                              print this help
+  ferry --version                           print ferry's version (also -v)
 
 Every flag can also be given by its environment variable; flags win.
 
@@ -68,7 +69,9 @@ usage:
   ferry upload <file>... [flags]
 
 flags:
-  --url <url>            the tus endpoint (FERRY_URL, default http://127.0.0.1:1080/files/)
+  --url <url>            the tus endpoint (default: FERRY_URL, else the server ferry serve would
+                         start here: http://FERRY_HOST:FERRY_PORT/files/, i.e.
+                         http://127.0.0.1:1080/files/ without them)
   --schema <name>        import each file with this schema of the server once it is uploaded,
                          wait for the import and print its report (as ferry import does)
   --mode <mode>          with --schema: all-or-nothing (the server's default), skip-bad-rows

@@ -5,6 +5,7 @@ import { importCommand } from './import-command.js';
 import { schemaCommand } from './schema-command.js';
 import { serveCommand } from './serve-command.js';
 import { uploadCommand } from './upload-command.js';
+import { readVersion } from './version.js';
 
 /** The commands that run to an end, with their help text. */
 const COMMANDS: Record<string, { usage: string; run: (args: readonly string[]) => Promise<number> }> = {
@@ -19,12 +20,16 @@ function asksForHelp(args: readonly string[]): boolean {
 
 /**
  * The `ferry` command line. Returns an exit code for commands that end, or
- * undefined for `serve`, which runs until a signal.
+ * undefined for `serve` once it listens (it runs until a signal).
  */
 export async function runCli(argv: readonly string[]): Promise<number | undefined> {
   const [first, ...rest] = argv;
   if (first === '--help' || first === '-h' || first === 'help') {
     process.stdout.write(USAGE);
+    return 0;
+  }
+  if (first === '--version' || first === '-v' || first === 'version') {
+    process.stdout.write(`${readVersion()}\n`);
     return 0;
   }
   const command = first === undefined ? undefined : COMMANDS[first];
@@ -36,17 +41,13 @@ export async function runCli(argv: readonly string[]): Promise<number | undefine
     return command.run(rest);
   }
   try {
-    if (first === undefined || first.startsWith('--')) {
-      await serveCommand(argv);
-      return undefined;
-    }
+    if (first === undefined || first.startsWith('--')) return await serveCommand(argv);
     if (first === 'serve') {
       if (asksForHelp(rest)) {
         process.stdout.write(USAGE);
         return 0;
       }
-      await serveCommand(rest);
-      return undefined;
+      return await serveCommand(rest);
     }
     process.stderr.write(`ferry: unknown command "${first}" (see ferry --help)\n`);
     return EXIT_USAGE;

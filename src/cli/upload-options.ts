@@ -1,9 +1,11 @@
+import { readSetting } from '../config/load-config.js';
 import { parseByteSize, parseChoice, parseInteger } from '../config/parsers.js';
 import type { ImportMode } from '../imports/types.js';
 import { parseCommandArgs, readValue, usageError, type FlagSpec } from './command-args.js';
 import { IMPORT_MODES } from './import-options.js';
+import { localUrl } from './local-url.js';
 
-const DEFAULT_UPLOAD_URL = 'http://127.0.0.1:1080/files/';
+const EXAMPLE_UPLOAD_URL = 'http://127.0.0.1:1080/files/';
 const DEFAULT_CHUNK_SIZE = '8MiB';
 /** More files at once gains nothing on one link and only multiplies open requests. */
 const MAX_PARALLEL = 16;
@@ -39,7 +41,8 @@ export function readUploadOptions(args: readonly string[], env: NodeJS.ProcessEn
   if (positionals.length === 0) problems.push('missing the file to upload');
   const urlFlag = values.get('--url');
   const urlSource = urlFlag !== undefined ? '--url' : env.FERRY_URL !== undefined ? '--url (from FERRY_URL)' : '--url';
-  const endpoint = readValue(urlFlag ?? env.FERRY_URL ?? DEFAULT_UPLOAD_URL, urlSource, parseEndpoint, problems);
+  const url = urlFlag ?? env.FERRY_URL ?? servedEndpoint(env, problems);
+  const endpoint = url === undefined ? undefined : readValue(url, urlSource, parseEndpoint, problems);
   const schema = values.get('--schema');
   if (schema === '') problems.push('--schema: give the name of a schema on the server');
   const modeFlag = values.get('--mode');
@@ -53,13 +56,33 @@ export function readUploadOptions(args: readonly string[], env: NodeJS.ProcessEn
   return { files: positionals, endpoint, schema, mode, chunkSize, parallel, json: switches.has('--json') };
 }
 
+/**
+ * Without --url or FERRY_URL: the endpoint `ferry serve` would listen on with the same
+ * environment (FERRY_HOST, FERRY_PORT, read and checked as the server reads them), so one
+ * shell's settings serve both. Undefined, with a problem, when they cannot name a server.
+ */
+function servedEndpoint(env: NodeJS.ProcessEnv, problems: string[]): string | undefined {
+  const noFlags = new Map<string, string>();
+  const host = readSetting('host', noFlags, env);
+  const port = readSetting('port', noFlags, env);
+  for (const read of [host, port]) {
+    if ('problem' in read) problems.push(`--url: no --url or FERRY_URL, and ${read.problem.setting} (from ${read.problem.source}): ${read.problem.message}`);
+  }
+  if ('problem' in host || 'problem' in port) return undefined;
+  if (port.value === 0) {
+    problems.push('--url: no --url or FERRY_URL, and FERRY_PORT is 0 (a random port): give the server\'s URL with --url');
+    return undefined;
+  }
+  return `${localUrl(host.value as string, port.value as number)}/files/`;
+}
+
 /** An http(s) URL; a trailing `/` is added, so the server's other routes resolve against it (`../imports/`). */
 function parseEndpoint(raw: string): string {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new Error(`"${raw}" is not a URL such as ${DEFAULT_UPLOAD_URL}`);
+    throw new Error(`"${raw}" is not a URL such as ${EXAMPLE_UPLOAD_URL}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`"${raw}" is not an http(s) URL`);
   if (!url.pathname.endsWith('/')) url.pathname += '/';

@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type LevelWithSilent, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 /**
  * Paths pino blanks out wherever they appear in a log object. Nothing in ferry logs
@@ -10,7 +11,11 @@ const REDACTED_PATHS = [
   '*.headers.authorization', '*.headers.cookie', '*.headers["set-cookie"]', '*.headers["upload-metadata"]',
 ];
 
-/** A JSON logger at `level`, to stdout or to `destination` (tests pass a stream that collects lines). */
+/**
+ * A logger at `level`, to `destination` (tests pass a stream that collects lines) or to stdout:
+ * readable lines when stdout is a terminal (a person is watching), JSON lines otherwise (a log
+ * collector, a pipe, a test reading them). Redaction applies before either format.
+ */
 export function createLogger(level: LevelWithSilent = 'info', destination?: DestinationStream): Logger {
   const options = {
     level,
@@ -18,7 +23,13 @@ export function createLogger(level: LevelWithSilent = 'info', destination?: Dest
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
   };
-  return destination === undefined ? pino(options) : pino(options, destination);
+  if (destination !== undefined) return pino(options, destination);
+  return process.stdout.isTTY === true ? pino(options, createPrettyStream()) : pino(options);
+}
+
+/** pino-pretty in this thread (no transport worker), synchronous so the last lines before an exit are not lost. */
+function createPrettyStream(): DestinationStream {
+  return pretty({ colorize: true, sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' });
 }
 
 /** What the access log records about one request. Never headers, never metadata values. */
