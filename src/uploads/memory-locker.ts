@@ -76,7 +76,6 @@ export function createMemoryLocker({ acquireTimeoutMs = 30_000 }: MemoryLockerOp
           },
         };
         const timer = setTimeout(leave, acquireTimeoutMs);
-        timer.unref();
         signal?.addEventListener('abort', onAbort, { once: true });
         state.queue.push(waiter);
         state.onReleaseRequested?.();
