@@ -1,35 +1,15 @@
 import type { Context } from 'hono';
 import { appError } from '../../errors/catalogue.js';
-import type { IetfHandlers } from '../../protocols/ietf/index.js';
-import { ietfDialect, type IetfDialect } from '../../protocols/ietf/index.js';
-import type { TusHandlers } from '../../protocols/tus/index.js';
-import type { BodyRequest } from '../../uploads/append.js';
-import { UPLOADS_PATH, uploadIdFromPath } from '../../uploads/upload-id.js';
 import type { Metrics } from '../../metrics/metrics.js';
-import type { Authorize } from '../authorize.js';
+import { ietfDialect } from '../../protocols/ietf/index.js';
+import { UPLOADS_PATH, uploadIdFromPath } from '../../uploads/upload-id.js';
+import type { Authorize, UploadRequestScope } from '../authorize.js';
 import type { AppEnv } from '../context.js';
-import { sendInterimResponse } from '../interim-response.js';
-import type { DownloadRoute } from '../routes/download-route.js';
-import { allowedMethods, type FilesRouteTable, type FilesTarget } from './route-table.js';
+import { allowedMethods, createFilesRouteTable, type FilesCall, type FilesRouteTableOptions, type FilesTarget } from './route-table.js';
 
-/** One /files request as a protocol's handler gets it. */
-export interface FilesCall {
-  c: Context<AppEnv>;
-  headers: Headers;
-  signal: AbortSignal;
-  id: string | undefined;
-  /** Set for handlers that read the body. */
-  body: BodyRequest | undefined;
-}
-
-type TusCall = (call: FilesCall) => Promise<Response>;
-type IetfCall = (call: FilesCall, dialect: IetfDialect) => Promise<Response>;
-
-export interface FilesRouteOptions {
-  tus: TusHandlers;
-  ietf: IetfHandlers;
-  download: DownloadRoute;
+export interface FilesRouteOptions extends FilesRouteTableOptions {
   metrics: Metrics;
+  /** The authorization seam: sees every /files request, resolved, before its handler runs. */
   authorize: Authorize;
 }
 
@@ -39,73 +19,14 @@ const METHOD_TOKEN = /^[A-Za-z]{1,16}$/;
 const NO_BODY: AsyncIterable<Uint8Array> = { async *[Symbol.asyncIterator]() {} };
 
 /**
- * The one route table of /files: for each resource and method, the tus handler, the IETF
- * handler, the action (for authorization) and whether the body is read. 405 and Allow come
- * from it; so does X-HTTP-Method-Override.
- */
-export function createFilesRouteTable({ tus, ietf, download }: Pick<FilesRouteOptions, 'tus' | 'ietf' | 'download'>): FilesRouteTable<TusCall, IetfCall> {
-  return {
-    collection: {
-      POST: {
-        readsBody: true,
-        tus: { action: 'create', handle: ({ c, headers, body }) => tus.handlePost({ headers, id: undefined, ...body!, onUploadCreated: (id, location) => {
-          c.set('uploadId', id);
-          c.set('createdLocation', location);
-        } }) },
-        ietf: { action: 'create', handle: ({ c, headers, body }, dialect) => ietf.handleCreation({
-          headers, dialect, id: undefined, ...body!,
-          onUploadCreated: (id) => c.set('uploadId', id),
-          sendUploadResumptionSupported(fields) {
-            const { incoming, outgoing } = c.env ?? {};
-            if (incoming && outgoing) sendInterimResponse(incoming, outgoing, 104, 'Upload Resumption Supported', fields);
-          },
-        }) },
-      },
-      OPTIONS: {
-        readsBody: false,
-        tus: { action: 'options', handle: () => tus.handleOptions() },
-        ietf: { action: 'options', handle: async (_call, dialect) => ietf.handleOptions(dialect) },
-      },
-    },
-    upload: {
-      GET: {
-        readsBody: false,
-        tus: { action: 'download', handle: ({ c, id }) => download(c, id) },
-        ietf: { action: 'read-offset', handle: ({ headers, signal, id }, dialect) => ietf.handleOffsetRetrieval({ headers, signal, id, dialect }) },
-      },
-      HEAD: {
-        readsBody: false,
-        tus: { action: 'read-offset', handle: ({ headers, signal, id }) => tus.handleHead({ headers, signal, id }) },
-        ietf: { action: 'read-offset', handle: ({ headers, signal, id }, dialect) => ietf.handleOffsetRetrieval({ headers, signal, id, dialect }) },
-      },
-      PATCH: {
-        readsBody: true,
-        tus: { action: 'resume', handle: ({ headers, id, body }) => tus.handlePatch({ headers, id, ...body! }) },
-        ietf: { action: 'resume', handle: ({ headers, id, body }, dialect) => ietf.handleAppend({ headers, id, dialect, ...body! }) },
-      },
-      DELETE: {
-        readsBody: false,
-        tus: { action: 'delete', handle: ({ headers, signal, id }) => tus.handleDelete({ headers, signal, id }) },
-        ietf: { action: 'delete', handle: ({ headers, signal, id }, dialect) => ietf.handleCancellation({ headers, signal, id, dialect }) },
-      },
-      OPTIONS: {
-        readsBody: false,
-        tus: { action: 'options', handle: () => tus.handleOptions() },
-        ietf: { action: 'options', handle: async (_call, dialect) => ietf.handleOptions(dialect) },
-      },
-    },
-  };
-}
-
-/**
  * /files, /files/ and /files/<id>, both protocols: a request with
  * `Upload-Draft-Interop-Version` is an IETF resumable upload request, any other tus. The
- * table resolves protocol, action and upload id, the authorization seam sees them, then the
- * handler runs. Handlers throw; the app's error hook answers with that protocol's headers.
+ * route table resolves method (X-HTTP-Method-Override included), protocol, action and
+ * upload id; the authorization seam sees them; then the handler runs. Handlers throw: the
+ * app's error hook answers, with the headers of the protocol recorded here.
  */
-export function createFilesRoute(options: FilesRouteOptions) {
-  const table = createFilesRouteTable(options);
-  const { metrics, authorize } = options;
+export function createFilesRoute({ metrics, authorize, ...tableOptions }: FilesRouteOptions) {
+  const table = createFilesRouteTable(tableOptions);
 
   return async function filesRoute(c: Context<AppEnv>): Promise<Response> {
     const method = requestMethod(c);
@@ -116,21 +37,21 @@ export function createFilesRoute(options: FilesRouteOptions) {
     c.set('allow', allowedMethods(table, target));
 
     const versionHeader = c.req.header('Upload-Draft-Interop-Version');
-    // IETF errors, even a bad version, carry the IETF fields; tus ones once a handler is routed to.
+    // IETF errors, a bad version included, carry the IETF fields; tus ones once a tus handler is chosen.
     if (versionHeader !== undefined) c.set('protocol', 'ietf');
     const dialect = versionHeader === undefined ? undefined : ietfDialect(versionHeader);
     const route = table[target][method];
     if (route === undefined) throw appError('HTTP_METHOD_NOT_ALLOWED', dialect === undefined ? {} : { details: { allow: c.get('allow') } });
-    const protocolRoute = dialect === undefined ? route.tus : route.ietf;
+    const action = dialect === undefined ? route.tus.action : route.ietf.action;
     // A tus download is plain HTTP: its errors carry no tus headers.
-    if (dialect === undefined && protocolRoute.action !== 'download') c.set('protocol', 'tus');
-    const scope = { kind: 'upload', protocol: dialect === undefined ? 'tus' : 'ietf', action: protocolRoute.action, uploadId: id } as const;
+    if (dialect === undefined && action !== 'download') c.set('protocol', 'tus');
+    const scope: UploadRequestScope = { kind: 'upload', protocol: dialect === undefined ? 'tus' : 'ietf', action, uploadId: id };
     c.set('uploadScope', scope);
     await authorize(scope, c.req.raw.headers);
 
-    const call: FilesCall = { c, headers: c.req.raw.headers, signal: c.req.raw.signal, id, body: undefined };
-    if (!route.readsBody) return dialect === undefined ? route.tus.handle(call) : route.ietf.handle(call, dialect);
-    return withBody(c, call, (withBodyCall) => (dialect === undefined ? route.tus.handle(withBodyCall) : route.ietf.handle(withBodyCall, dialect)));
+    const call: FilesCall = { c, headers: c.req.raw.headers, signal: c.req.raw.signal, id, body: NO_BODY };
+    const handle = (routed: FilesCall) => (dialect === undefined ? route.tus.handle(routed) : route.ietf.handle(routed, dialect));
+    return route.readsBody ? withBody(c, call, handle) : handle(call);
   };
 
   /**
@@ -146,16 +67,13 @@ export function createFilesRoute(options: FilesRouteOptions) {
     try {
       const response = await handle({
         ...call,
-        body: {
-          signal: call.signal,
-          // Leaving the iteration early must not destroy the socket: the response still has to go out.
-          body: incoming ? { [Symbol.asyncIterator]: () => incoming.iterator({ destroyOnReturn: false }) } : (c.req.raw.body ?? NO_BODY),
-          onBytesReceived: (bytes) => {
-            bytesIn += bytes;
-          },
-          // Node has the request's trailers once its body has ended; app.request() has none.
-          readTrailer: (name) => incoming?.trailers[name],
+        // Leaving the iteration early must not destroy the socket: the response still has to go out.
+        body: incoming ? { [Symbol.asyncIterator]: () => incoming.iterator({ destroyOnReturn: false }) } : (c.req.raw.body ?? NO_BODY),
+        onBytesReceived: (bytes) => {
+          bytesIn += bytes;
         },
+        // Node has the request's trailers once its body has ended; app.request() has none.
+        readTrailer: (name) => incoming?.trailers[name],
       });
       if (incoming && !incoming.complete) response.headers.set('Connection', 'close');
       return response;
@@ -177,3 +95,4 @@ function requestMethod(c: Context<AppEnv>): string {
   c.set('method', method);
   return method;
 }
+

@@ -24,7 +24,7 @@ export interface IetfTransfer {
 
 /**
  * The store counts an upload finished when its offset reaches its length, and then fsyncs
- * it, calls finishUpload and announces POST_FINISH, exactly as for tus. IETF completeness
+ * it, and the engine finishes it (the `finished` event), exactly as for tus. IETF completeness
  * maps onto that: `Upload-Complete: ?1` with a known length records that length before the
  * body is read; without one (a chunked body and no Upload-Length) the length becomes the
  * offset the body reached. A body that reaches a recorded length completes the upload even
