@@ -150,6 +150,20 @@ describe('FerryStore: ids', () => {
     assert.equal((await reopened.readUpload('p2')).protocol, 'tus');
   });
 
+  test('an owner (reserved for authorization) is kept in <id>.json when present, through a restart; absent otherwise', async (t) => {
+    const directory = await makeTempDir();
+    const { store } = await openStore(t, {}, directory);
+    const createdAt = new Date().toISOString();
+    await store.createUpload({ id: 'o1', offset: 0, size: 3, protocol: 'tus', createdAt, owner: 'alice' });
+    await store.createUpload({ id: 'o2', offset: 0, size: 3, protocol: 'tus', createdAt });
+    assert.equal(JSON.parse(await readFile(path.join(directory, 'o1.json'), 'utf8')).owner, 'alice');
+    assert.equal('owner' in JSON.parse(await readFile(path.join(directory, 'o2.json'), 'utf8')), false);
+    await store.shutdown();
+    const { store: reopened } = await openStore(t, {}, directory);
+    assert.deepEqual(await reopened.readUpload('o1'), { id: 'o1', offset: 0, size: 3, protocol: 'tus', createdAt, owner: 'alice' });
+    assert.equal((await reopened.readUpload('o2')).owner, undefined);
+  });
+
   test('an info file naming an unknown protocol is corrupt (UPLOAD_STORE_FAILED)', async (t) => {
     const directory = await makeTempDir();
     await writeFile(path.join(directory, 'p3'), '');
