@@ -3,7 +3,6 @@ import path from 'node:path';
 import { Hono, type Context } from 'hono';
 import { appError } from '../../errors/catalogue.js';
 import type { AppEnv } from '../context.js';
-import { errorResponse } from '../error-response.js';
 
 /** The built page (client/dist): each URL maps to one fixed file, so no request names a path. */
 const CLIENT_FILES = {
@@ -64,7 +63,8 @@ export function createClientRoutes({ directory }: ClientRoutesOptions): Hono<App
     });
     routes.on(['POST', 'PUT', 'PATCH', 'DELETE'], urlPath, function clientMethodNotAllowed(c: Context<AppEnv>) {
       requireExactTarget(c, urlPath);
-      return errorResponse(appError('HTTP_METHOD_NOT_ALLOWED'), { Allow: 'GET, HEAD, OPTIONS' });
+      c.set('allow', 'GET, HEAD, OPTIONS');
+      throw appError('HTTP_METHOD_NOT_ALLOWED');
     });
   }
   return routes;
