@@ -82,7 +82,8 @@ export function createUploadAppender({
     try {
       const result = await store.append(source, upload.id, offset, maxBytes);
       upload.offset = result.offset;
-      if (result.offset !== offset) void events.emit('progress', upload);
+      // Progress is advisory: a listener that fails never fails the upload.
+      if (result.offset !== offset) events.emit('progress', upload)?.catch(() => undefined);
       return { upload, finishedNow: result.finished && !finishedBefore };
     } catch (thrown) {
       const error = source.failure ?? (isAppError(thrown, 'UPLOAD_LENGTH_EXCEEDED') ? tooMuch(upload.size) : thrown);

@@ -27,9 +27,8 @@ export const CORS_EXPOSE_HEADERS = [
 ] as const;
 
 /**
- * CORS for every response, tus ones included: @tus/server sets its own Access-Control-*
- * headers (and answers a disallowed origin with the first allowed one), so those are
- * removed and this middleware's set is the only one. Preflights reach the routes, so an
+ * CORS for every response, tus ones included: any Access-Control-* header a route set is
+ * removed, so this middleware's set is the only one. Preflights reach the routes, so an
  * OPTIONS on /files/ still carries the tus discovery headers.
  */
 export function createCors({
