@@ -9,10 +9,10 @@ import { createFileReadStream, resolveByteRange } from './download.js';
 import { FinalAssembly } from './final-assembly.js';
 import { PendingFinals } from './pending-finals.js';
 import { toStoreError } from './store-errors.js';
-import { isFinished, type Upload } from '../uploads/upload.js';
+import { hasExpired, isFinished, type Upload } from '../uploads/upload.js';
 import type { UploadStore } from '../uploads/upload-store.js';
 import {
-  createUploadFiles, deleteUploadFiles, listUploadIds, readStoredUpload, toTusUpload, toUpload, uploadInfoOf, type StoredUpload,
+  createUploadFiles, deleteUploadFiles, listUploadIds, readStoredUpload, toTusUpload, toUpload, uploadInfoOf,
 } from './upload-files.js';
 import { resolveUploadPaths, type UploadPaths } from './upload-paths.js';
 import { UploadInfoCache } from './upload-info-cache.js';
@@ -181,11 +181,11 @@ export class FerryStore extends DataStore implements UploadStore {
    */
   override async deleteExpired(): Promise<number> {
     if (this.#expirationMs <= 0) return 0;
-    const createdBefore = Date.now() - this.#expirationMs;
+    const now = Date.now();
     let deleted = 0;
     for (const id of await listUploadIds(this.#directory)) {
       try {
-        if (await this.#deleteIfExpired(id, createdBefore)) deleted += 1;
+        if (await this.#deleteIfExpired(id, now)) deleted += 1;
       } catch (error) {
         if (!isAppError(error, 'UPLOAD_NOT_FOUND')) this.#observer?.onError?.(error as Error, id);
       }
@@ -242,13 +242,13 @@ export class FerryStore extends DataStore implements UploadStore {
     return this.#registry.shutdown(appError('HTTP_SHUTTING_DOWN'));
   }
 
-  #deleteIfExpired(id: string, createdBefore: number): Promise<boolean> {
+  #deleteIfExpired(id: string, now: number): Promise<boolean> {
     const paths = resolveUploadPaths(this.#directory, id);
     return this.#registry.exclusive(id, async () => {
       const writer = this.#registry.find(id);
       if (writer?.isBusy || this.#pendingFinals.isNeeded(id)) return false;
       const state = writer === undefined ? await readStoredUpload(paths, id, this.#infoCache) : { info: writer.info, offset: writer.offset };
-      if (!isExpiredUnfinished(state, createdBefore)) return false;
+      if (!hasExpired(toUpload(state.info, state.offset), this.#expirationMs, now)) return false;
       return this.#deleteUpload(id, paths);
     });
   }
@@ -291,9 +291,4 @@ export class FerryStore extends DataStore implements UploadStore {
       this.#observer?.onError?.(error as Error, writer.id);
     });
   }
-}
-
-function isExpiredUnfinished({ info, offset }: StoredUpload, createdBefore: number): boolean {
-  const unfinished = info.size === undefined || offset < info.size;
-  return unfinished && Date.parse(info.creation_date) < createdBefore;
 }

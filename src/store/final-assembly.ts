@@ -1,4 +1,4 @@
-import type { Upload } from '../uploads/upload.js';
+import { isFinished, type Upload } from '../uploads/upload.js';
 import { isAppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
 import { concatenateFiles } from './concatenate.js';
@@ -56,7 +56,7 @@ export class FinalAssembly {
     for (const id of await listUploadIds(directory)) {
       try {
         const { info, offset } = await readStoredUpload(resolveUploadPaths(directory, id), id, infoCache);
-        if (info.concat?.kind !== 'final' || isComplete(info, offset)) continue;
+        if (info.concat?.kind !== 'final' || isFinished({ size: info.size, offset })) continue;
         for (const partId of info.concat.partIds) pendingFinals.add(id, partId);
         waiting.push(id);
       } catch (error) {
@@ -86,10 +86,10 @@ export class FinalAssembly {
     const { info, offset } = await readStoredUpload(paths, finalId, infoCache);
     if (info.concat?.kind !== 'final') return undefined;
     // Only a final of length 0 is complete while pending: it has no bytes to copy.
-    if (isComplete(info, offset)) return pendingFinals.delete(finalId) ? toUpload(info, offset) : undefined;
+    if (isFinished({ size: info.size, offset })) return pendingFinals.delete(finalId) ? toUpload(info, offset) : undefined;
 
     const parts = await Promise.all(info.concat.partIds.map((partId) => readUpload(partId)));
-    if (!parts.every((part) => part.size !== undefined && part.offset === part.size)) return undefined;
+    if (!parts.every(isFinished)) return undefined;
     const size = parts.reduce((sum, part) => sum + part.offset, 0);
     let assembled: UploadInfo = info;
     if (info.size === undefined) {
@@ -103,8 +103,4 @@ export class FinalAssembly {
     pendingFinals.delete(finalId);
     return toUpload(assembled, size);
   }
-}
-
-function isComplete(info: UploadInfo, offset: number): boolean {
-  return info.size !== undefined && offset === info.size;
 }

@@ -4,7 +4,7 @@ import { Aggregator, type AggregatorStats } from '../aggregator/index.js';
 import type { AppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
 import { toStoreError } from './store-errors.js';
-import type { Upload } from '../uploads/upload.js';
+import { isFinished, type Upload } from '../uploads/upload.js';
 import { readUploadInfo, toTusUpload, toUpload, writeUploadInfo, type UploadInfo } from './upload-files.js';
 import type { UploadPaths } from './upload-paths.js';
 import type { UploadInfoCache } from './upload-info-cache.js';
@@ -108,7 +108,7 @@ export class UploadWriter {
   }
 
   get isFinished(): boolean {
-    return this.#info.size !== undefined && this.#length === this.#info.size;
+    return isFinished({ size: this.#info.size, offset: this.#length });
   }
 
   toUpload(): Upload {

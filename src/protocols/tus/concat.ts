@@ -1,6 +1,6 @@
 import { isAppError } from '../../errors/app-error.js';
 import { appError } from '../../errors/catalogue.js';
-import type { FinalConcat, Upload, UploadConcat } from '../../uploads/upload.js';
+import { isFinished, type FinalConcat, type Upload, type UploadConcat } from '../../uploads/upload.js';
 import { UPLOADS_PATH, uploadIdFromPath } from '../../uploads/upload-id.js';
 import type { UploadStore } from '../../uploads/upload-store.js';
 
@@ -73,7 +73,7 @@ export async function addConcatHeaders(headers: Record<string, string>, upload: 
   }
   headers['Upload-Concat'] = concat.header;
   delete headers['Upload-Defer-Length'];
-  if (upload.size === undefined || upload.offset !== upload.size) delete headers['Upload-Offset'];
+  if (!isFinished(upload)) delete headers['Upload-Offset'];
   const length = upload.size ?? await lengthOfFinal(store, concat);
   if (length !== undefined) headers['Upload-Length'] = String(length);
 }
