@@ -1,35 +1,48 @@
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { MemoryLocker, type Server as TusServer } from '@tus/server';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { Config } from './config/settings.js';
 import { createSchemaRegistry, loadSchemasDir, type SchemaRegistry } from './csv/schema/index.js';
 import { createApp } from './http/app.js';
+import type { Authorize } from './http/authorize.js';
 import type { AppEnv } from './http/context.js';
 import { createHttpServer } from './http/node-server.js';
-import { createIetfHandlers } from './ietf/index.js';
 import { createImportService, createLazySink, type ImportService } from './imports/index.js';
 import { createSink } from './imports/sinks/index.js';
 import { createLogger } from './logging/logger.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { createIetfHandlers } from './protocols/ietf/index.js';
+import { createTusHandlers } from './protocols/tus/index.js';
 import { FerryStore } from './store/ferry-store.js';
-import { createTusServer } from './tus/create-tus-server.js';
-import { createFinishUpload, type UploadFinishedCallback } from './tus/finish-upload.js';
-import { createHeadHandler } from './tus/head-handler.js';
-import { createPatchHandler } from './tus/patch-handler.js';
-import { createPostHandler } from './tus/post-handler.js';
+import { createUploadEngine, type UploadEngine } from './uploads/engine.js';
+import { createUploadEvents, type UploadEvents } from './uploads/events.js';
+import { startExpirySweep } from './uploads/expiry-sweep.js';
+import { createMemoryLocker, type MemoryLocker } from './uploads/memory-locker.js';
+import type { Upload } from './uploads/upload.js';
+
+/** Called once an upload (not a partial one: that is only a piece of a file) is finished. */
+export type UploadFinishedCallback = (upload: Upload) => void | Promise<void>;
 
 export interface FerryOptions {
   logger?: Logger;
   onUploadFinished?: UploadFinishedCallback;
+  /** How long a request body may go on after another request asked for its upload's lock (default 3 s). */
+  lockDrainTimeoutMs?: number;
+  /** The authorization seam (src/http/authorize.ts); everything is allowed by default. */
+  authorize?: Authorize;
 }
 
 export interface Ferry {
   app: Hono<AppEnv>;
   store: FerryStore;
-  tus: TusServer;
+  /** The upload engine both protocols run on. */
+  engine: UploadEngine;
+  /** created, progress, finished, terminated, expired. */
+  events: UploadEvents;
+  /** The in-process upload locker (its `waiting(id)` shows queued requests). */
+  locker: MemoryLocker;
   metrics: Metrics;
   logger: Logger;
   server: HttpServer;
@@ -54,10 +67,11 @@ export interface Ferry {
 }
 
 /**
- * The composition root: store, tus server, our POST and PATCH handlers, the import service
- * (fed by every finished upload) with its sink, the hono app and its Node server.
+ * The composition root: store, locker, events and the upload engine; the tus and IETF
+ * handlers on it; the import service (fed by every finished upload) with its sink; the hono
+ * app and its Node server.
  */
-export function createFerry(config: Config, { logger = createLogger(config.logLevel), onUploadFinished }: FerryOptions = {}): Ferry {
+export function createFerry(config: Config, { logger = createLogger(config.logLevel), onUploadFinished, lockDrainTimeoutMs, authorize }: FerryOptions = {}): Ferry {
   const metrics = createMetrics({ storeStats: () => store.stats() });
   const store = new FerryStore({
     directory: config.dataDir,
@@ -74,32 +88,37 @@ export function createFerry(config: Config, { logger = createLogger(config.logLe
   const schemas: SchemaRegistry = { get: (name) => loadedSchemas.get(name), list: () => loadedSchemas.list() };
   const sink = createLazySink(() => createSink({ dataDir: config.dataDir, databaseUrl: config.databaseUrl }));
   const imports = createImportService({ dataDir: config.dataDir, schemas, sink, store, logger });
-  const locker = new MemoryLocker();
-  const finishUpload = createFinishUpload({
-    metrics,
-    store,
-    async onUploadFinished(upload) {
-      await imports.onUploadFinished(upload);
-      await onUploadFinished?.(upload);
-    },
+
+  const events = createUploadEvents();
+  events.on('created', () => metrics.uploadsCreated.inc());
+  events.on('terminated', () => metrics.uploadsTerminated.inc());
+  events.on('expired', (deleted) => logger.info({ deleted }, 'expired uploads deleted'));
+  // In order, each awaited before the request that finished the upload is answered.
+  events.on('finished', () => metrics.uploadsFinished.inc());
+  events.on('finished', async (upload) => {
+    // A partial upload is only a piece of a file: nothing to import or call back for.
+    if (upload.concat?.kind === 'partial') return;
+    await imports.onUploadFinished(upload);
+    await onUploadFinished?.(upload);
   });
-  const tus = createTusServer({ config, store, locker, metrics });
-  const handlePost = createPostHandler({ store, locker, maxSize: config.maxSize, publicUrl: config.publicUrl, finishUpload, events: tus });
-  const handleHead = createHeadHandler({ store, locker });
-  const handlePatch = createPatchHandler({ store, locker, maxSize: config.maxSize, finishUpload, events: tus });
-  const ietf = createIetfHandlers({ store, locker, maxSize: config.maxSize, publicUrl: config.publicUrl, finishUpload, events: tus });
+  const locker = createMemoryLocker();
+  const engine = createUploadEngine({ store, locker, events, lockDrainTimeoutMs });
+  const tus = createTusHandlers(engine, { maxSize: config.maxSize, publicUrl: config.publicUrl });
+  const ietf = createIetfHandlers({ engine, maxSize: config.maxSize, publicUrl: config.publicUrl });
   const health = { shuttingDown: false };
-  const app = createApp({ tus, handlePost, handleHead, handlePatch, ietf, store, metrics, logger, corsOrigins: config.corsOrigins, health, imports, schemas, clientDir: clientDirOf(config) });
+  const app = createApp({ tus, ietf, store, metrics, logger, corsOrigins: config.corsOrigins, health, imports, schemas, clientDir: clientDirOf(config), authorize });
   const server = createHttpServer(app);
-  const stopSweep = config.uploadExpiresMs > 0 ? startExpirySweep(tus, config.expirySweepMs, logger) : () => undefined;
+  const stopSweep = config.uploadExpiresMs > 0
+    ? startExpirySweep({ store, events, intervalMs: config.expirySweepMs, onError: (error) => logger.error({ err: error }, 'expiry sweep failed') })
+    : () => undefined;
 
   return {
-    app, store, tus, metrics, logger, server, imports,
+    app, store, engine, events, locker, metrics, logger, server, imports,
     async listen() {
       loadedSchemas = await loadSchemasDir(config.schemasDir);
       const assembled = await store.recoverFinals();
       await imports.recover();
-      for (const final of assembled) await finishUpload(final);
+      for (const final of assembled) await engine.finishUpload(final);
       return new Promise<string>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
@@ -121,25 +140,6 @@ export function createFerry(config: Config, { logger = createLogger(config.logLe
       health.shuttingDown = true;
     },
   };
-}
-
-/** Deletes expired unfinished uploads every `intervalMs` (never two sweeps at once); returns the stop function. */
-function startExpirySweep(tus: TusServer, intervalMs: number, logger: Logger): () => void {
-  let sweeping = false;
-  const timer = setInterval(() => {
-    if (sweeping) return;
-    sweeping = true;
-    tus.cleanUpExpiredUploads().then(
-      (deleted) => {
-        if (deleted > 0) logger.info({ deleted }, 'expired uploads deleted');
-      },
-      (error: unknown) => logger.error({ err: error }, 'expiry sweep failed'),
-    ).finally(() => {
-      sweeping = false;
-    });
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
 }
 
 /** FERRY_CLIENT_DIR, or client/dist beside the code (src/ when run through tsx, dist/ when compiled). */

@@ -21,7 +21,7 @@ export class AppError extends Error {
     this.details = options.details;
   }
 
-  /** @tus/server reads `status_code` and `body` from thrown errors: an AppError answers both. */
+  /** A stock @tus/server on FerryStore (the DataStore contract) reads `status_code` and `body` from thrown errors: an AppError answers both. */
   get status_code(): number {
     return this.status;
   }

@@ -31,7 +31,7 @@ export const ERROR_CATALOGUE = {
   UPLOAD_PARTIAL_IN_USE: { status: 409, message: 'The partial upload is part of a final upload that is not assembled yet; terminate the final upload first.' },
   UPLOAD_EXTENSION_UNSUPPORTED: { status: 501, message: 'This tus extension is not supported.' },
   TUS_VERSION_UNSUPPORTED: { status: 412, message: 'The Tus-Resumable version is missing or not supported.' },
-  // uploads (IETF resumable uploads, src/ietf/)
+  // uploads (IETF resumable uploads, src/protocols/ietf/)
   UPLOAD_PROTOCOL_MISMATCH: { status: 409, message: 'The upload was created with the other protocol (tus or IETF resumable uploads); resume it with that one.' },
   UPLOAD_INTEROP_VERSION_UNSUPPORTED: { status: 400, message: 'Upload-Draft-Interop-Version names a draft version this server does not speak (it speaks 6 and 8).' },
   UPLOAD_COMPLETE_INVALID: { status: 400, message: 'Upload-Complete is missing or not a structured-field boolean (?0 or ?1).' },

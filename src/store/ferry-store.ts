@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { DataStore, type Upload } from '@tus/utils';
+import { DataStore, type Upload as TusUpload } from '@tus/utils';
 import { isAppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
 import { assemblyFileOf } from './concatenate.js';
@@ -9,15 +9,17 @@ import { createFileReadStream, resolveByteRange } from './download.js';
 import { FinalAssembly } from './final-assembly.js';
 import { PendingFinals } from './pending-finals.js';
 import { toStoreError } from './store-errors.js';
+import { hasExpired, isFinished, type Upload } from '../uploads/upload.js';
+import type { UploadStore } from '../uploads/upload-store.js';
 import {
-  createUploadFiles, deleteUploadFiles, listUploadIds, readStoredUpload, readUploadInfo, toUpload, uploadInfoOf, type StoredUpload, type StoredUploadRecord,
+  createUploadFiles, deleteUploadFiles, listUploadIds, readStoredUpload, toTusUpload, toUpload, uploadInfoOf,
 } from './upload-files.js';
-import type { UploadConcat } from './upload-concat.js';
-import { resolveUploadPaths, type UploadPaths } from './upload-id.js';
+import { resolveUploadPaths, type UploadPaths } from './upload-paths.js';
 import { UploadInfoCache } from './upload-info-cache.js';
 import type { UploadWriter } from './upload-writer.js';
 import { WriterRegistry } from './writer-registry.js';
-import type { AppendResult, ByteRange, ByteSource, Download, FerryStoreOptions, StoreObserver, StoreStats } from './types.js';
+import type { AppendResult, ByteSource } from '../uploads/upload-store.js';
+import type { ByteRange, Download, FerryStoreOptions, StoreObserver, StoreStats } from './types.js';
 
 /**
  * The upload store, a @tus DataStore: in `options.directory`, one data file per upload
@@ -25,9 +27,9 @@ import type { AppendResult, ByteRange, ByteSource, Download, FerryStoreOptions, 
  * written has a writer: its aggregator feeds one open file handle, and its state answers
  * `getUpload` from memory. Beyond the DataStore contract: `append` (with a byte limit and
  * a finished flag), `rollback`, `finishedUploads`, `openDownload`, `stats` and `shutdown`;
- * for concatenation, `getConcat`, `assembleFinal`, `assembleFinalsWaitingOn` and `recoverFinals`.
+ * for concatenation, `assembleFinal`, `assembleFinalsWaitingOn` and `recoverFinals`.
  */
-export class FerryStore extends DataStore {
+export class FerryStore extends DataStore implements UploadStore {
   readonly #directory: string;
   readonly #expirationMs: number;
   readonly #observer: StoreObserver | undefined;
@@ -45,7 +47,7 @@ export class FerryStore extends DataStore {
     this.#registry = new WriterRegistry(options, this.#infoCache);
     this.#assembly = new FinalAssembly({
       directory: this.#directory, registry: this.#registry, infoCache: this.#infoCache, pendingFinals: this.#pendingFinals,
-      getUpload: (id) => this.getUpload(id), observer: this.#observer,
+      readUpload: (id) => this.readUpload(id), observer: this.#observer,
     });
     mkdirSync(this.#directory, { recursive: true });
     this.extensions = ['creation', 'creation-with-upload', 'creation-defer-length', 'termination'];
@@ -55,40 +57,52 @@ export class FerryStore extends DataStore {
 
   /**
    * Writes `<id>.json` (atomically) and an empty data file (exclusively: an existing upload is
-   * never overwritten). A final upload (`concat`) first reserves its partial uploads: each
-   * must still exist, and none can be deleted until the final is assembled or deleted.
+   * never overwritten). A final upload (`upload.concat`) first reserves its partial uploads:
+   * each must still exist, and none can be deleted until the final is assembled or deleted.
    */
-  override async create(upload: StoredUploadRecord, concat?: UploadConcat): Promise<StoredUploadRecord> {
+  async createUpload(upload: Upload): Promise<void> {
     const paths = resolveUploadPaths(this.#directory, upload.id);
     if (upload.size !== undefined && !(Number.isSafeInteger(upload.size) && upload.size >= 0)) {
       throw appError('UPLOAD_LENGTH_INVALID');
     }
-    if (concat?.kind === 'final') await this.#reserveParts(upload.id, concat.partIds);
+    if (upload.concat?.kind === 'final') await this.#reserveParts(upload.id, upload.concat.partIds);
     try {
-      await createUploadFiles(paths, uploadInfoOf(upload, concat), this.#infoCache);
+      await createUploadFiles(paths, uploadInfoOf(upload), this.#infoCache);
     } catch (error) {
       this.#pendingFinals.delete(upload.id);
       throw error;
     }
+  }
+
+  /** The DataStore create (a stock @tus/server): a tus upload, recorded as createUpload does. */
+  override async create(upload: TusUpload): Promise<TusUpload> {
+    const createdAt = upload.creation_date ?? new Date().toISOString();
+    const record: Upload = { id: upload.id, offset: 0, protocol: 'tus', createdAt };
+    if (upload.size !== undefined) record.size = upload.size;
+    if (upload.metadata !== undefined) record.metadata = upload.metadata as Record<string, string | null>;
+    await this.createUpload(record);
     upload.offset = 0;
-    upload.storage = { type: 'file', path: paths.data };
+    upload.creation_date = createdAt;
+    upload.storage = { type: 'file', path: resolveUploadPaths(this.#directory, upload.id).data };
     return upload;
   }
 
   /** From memory while the upload is open; else its info file and the data file's size. */
-  override async getUpload(id: string): Promise<StoredUploadRecord> {
+  async readUpload(id: string): Promise<Upload> {
     const paths = resolveUploadPaths(this.#directory, id);
     const writer = this.#registry.find(id);
     if (writer !== undefined) return writer.toUpload();
     const { info, offset } = await readStoredUpload(paths, id, this.#infoCache);
-    return toUpload(info, offset, paths.data);
+    return toUpload(info, offset);
   }
 
-  /** How upload `id` takes part in a concatenation (partial or final), if it does; from memory where it can. */
-  async getConcat(id: string): Promise<UploadConcat | undefined> {
+  /** The DataStore getUpload: readUpload, as @tus/utils' Upload. */
+  override async getUpload(id: string): Promise<TusUpload> {
+    const paths = resolveUploadPaths(this.#directory, id);
     const writer = this.#registry.find(id);
-    if (writer !== undefined) return writer.info.concat;
-    return (await readUploadInfo(resolveUploadPaths(this.#directory, id), id, this.#infoCache)).concat;
+    if (writer !== undefined) return writer.toTusUpload();
+    const { info, offset } = await readStoredUpload(paths, id, this.#infoCache);
+    return toTusUpload(info, offset, paths.data);
   }
 
   /**
@@ -167,11 +181,11 @@ export class FerryStore extends DataStore {
    */
   override async deleteExpired(): Promise<number> {
     if (this.#expirationMs <= 0) return 0;
-    const createdBefore = Date.now() - this.#expirationMs;
+    const now = Date.now();
     let deleted = 0;
     for (const id of await listUploadIds(this.#directory)) {
       try {
-        if (await this.#deleteIfExpired(id, createdBefore)) deleted += 1;
+        if (await this.#deleteIfExpired(id, now)) deleted += 1;
       } catch (error) {
         if (!isAppError(error, 'UPLOAD_NOT_FOUND')) this.#observer?.onError?.(error as Error, id);
       }
@@ -187,15 +201,13 @@ export class FerryStore extends DataStore {
   async *finishedUploads(): AsyncGenerator<Upload> {
     for (const id of await listUploadIds(this.#directory)) {
       let upload: Upload;
-      let concat: UploadConcat | undefined;
       try {
-        upload = await this.getUpload(id);
-        concat = await this.getConcat(id);
+        upload = await this.readUpload(id);
       } catch (error) {
         if (!isAppError(error, 'UPLOAD_NOT_FOUND')) this.#observer?.onError?.(error as Error, id);
         continue;
       }
-      if (upload.size !== undefined && upload.offset === upload.size && concat?.kind !== 'partial') yield upload;
+      if (isFinished(upload) && upload.concat?.kind !== 'partial') yield upload;
     }
   }
 
@@ -205,8 +217,8 @@ export class FerryStore extends DataStore {
    */
   async openDownload(id: string, range?: ByteRange): Promise<Download> {
     const paths = resolveUploadPaths(this.#directory, id);
-    const upload = await this.getUpload(id);
-    if (upload.size === undefined || upload.offset !== upload.size) throw appError('UPLOAD_NOT_FINISHED');
+    const upload = await this.readUpload(id);
+    if (!isFinished(upload)) throw appError('UPLOAD_NOT_FINISHED');
     const size = upload.offset;
     const { start, end } = resolveByteRange(size, range);
     let handle: FileHandle;
@@ -230,13 +242,13 @@ export class FerryStore extends DataStore {
     return this.#registry.shutdown(appError('HTTP_SHUTTING_DOWN'));
   }
 
-  #deleteIfExpired(id: string, createdBefore: number): Promise<boolean> {
+  #deleteIfExpired(id: string, now: number): Promise<boolean> {
     const paths = resolveUploadPaths(this.#directory, id);
     return this.#registry.exclusive(id, async () => {
       const writer = this.#registry.find(id);
       if (writer?.isBusy || this.#pendingFinals.isNeeded(id)) return false;
       const state = writer === undefined ? await readStoredUpload(paths, id, this.#infoCache) : { info: writer.info, offset: writer.offset };
-      if (!isExpiredUnfinished(state, createdBefore)) return false;
+      if (!hasExpired(toUpload(state.info, state.offset), this.#expirationMs, now)) return false;
       return this.#deleteUpload(id, paths);
     });
   }
@@ -256,7 +268,7 @@ export class FerryStore extends DataStore {
     for (const partId of new Set(partIds)) {
       try {
         await this.#registry.exclusive(partId, async () => {
-          await this.getUpload(partId);
+          await this.readUpload(partId);
           this.#pendingFinals.add(finalId, partId);
         });
       } catch (error) {
@@ -279,9 +291,4 @@ export class FerryStore extends DataStore {
       this.#observer?.onError?.(error as Error, writer.id);
     });
   }
-}
-
-function isExpiredUnfinished({ info, offset }: StoredUpload, createdBefore: number): boolean {
-  const unfinished = info.size === undefined || offset < info.size;
-  return unfinished && Date.parse(info.creation_date) < createdBefore;
 }

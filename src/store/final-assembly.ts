@@ -1,10 +1,10 @@
-import type { Upload } from '@tus/utils';
+import { isFinished, type Upload } from '../uploads/upload.js';
 import { isAppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
 import { concatenateFiles } from './concatenate.js';
 import type { PendingFinals } from './pending-finals.js';
 import { listUploadIds, readStoredUpload, toUpload, writeUploadInfo, type UploadInfo } from './upload-files.js';
-import { resolveUploadPaths } from './upload-id.js';
+import { resolveUploadPaths } from './upload-paths.js';
 import type { UploadInfoCache } from './upload-info-cache.js';
 import type { WriterRegistry } from './writer-registry.js';
 import type { StoreObserver } from './types.js';
@@ -14,8 +14,8 @@ export interface FinalAssemblyOptions {
   registry: WriterRegistry;
   infoCache: UploadInfoCache;
   pendingFinals: PendingFinals;
-  /** The store's getUpload: a partial still being written is answered from memory. */
-  getUpload(id: string): Promise<Upload>;
+  /** The store's readUpload: a partial still being written is answered from memory. */
+  readUpload(id: string): Promise<Upload>;
   observer: StoreObserver | undefined;
 }
 
@@ -56,7 +56,7 @@ export class FinalAssembly {
     for (const id of await listUploadIds(directory)) {
       try {
         const { info, offset } = await readStoredUpload(resolveUploadPaths(directory, id), id, infoCache);
-        if (info.concat?.kind !== 'final' || isComplete(info, offset)) continue;
+        if (info.concat?.kind !== 'final' || isFinished({ size: info.size, offset })) continue;
         for (const partId of info.concat.partIds) pendingFinals.add(id, partId);
         waiting.push(id);
       } catch (error) {
@@ -81,15 +81,15 @@ export class FinalAssembly {
   }
 
   async #assemble(finalId: string): Promise<Upload | undefined> {
-    const { directory, infoCache, pendingFinals, getUpload } = this.#options;
+    const { directory, infoCache, pendingFinals, readUpload } = this.#options;
     const paths = resolveUploadPaths(directory, finalId);
     const { info, offset } = await readStoredUpload(paths, finalId, infoCache);
     if (info.concat?.kind !== 'final') return undefined;
     // Only a final of length 0 is complete while pending: it has no bytes to copy.
-    if (isComplete(info, offset)) return pendingFinals.delete(finalId) ? toUpload(info, offset, paths.data) : undefined;
+    if (isFinished({ size: info.size, offset })) return pendingFinals.delete(finalId) ? toUpload(info, offset) : undefined;
 
-    const parts = await Promise.all(info.concat.partIds.map((partId) => getUpload(partId)));
-    if (!parts.every((part) => part.size !== undefined && part.offset === part.size)) return undefined;
+    const parts = await Promise.all(info.concat.partIds.map((partId) => readUpload(partId)));
+    if (!parts.every(isFinished)) return undefined;
     const size = parts.reduce((sum, part) => sum + part.offset, 0);
     let assembled: UploadInfo = info;
     if (info.size === undefined) {
@@ -101,10 +101,6 @@ export class FinalAssembly {
     }
     await concatenateFiles(paths.data, parts.map((part) => ({ file: resolveUploadPaths(directory, part.id).data, size: part.offset })));
     pendingFinals.delete(finalId);
-    return toUpload(assembled, size, paths.data);
+    return toUpload(assembled, size);
   }
-}
-
-function isComplete(info: UploadInfo, offset: number): boolean {
-  return info.size !== undefined && offset === info.size;
 }

@@ -1,4 +1,3 @@
 export { FerryStore } from './ferry-store.js';
-export { setUploadProtocol, uploadProtocol, type UploadProtocol } from './upload-protocol.js';
-export type { AppendResult, ByteRange, ByteSource, Download, FerryStoreOptions, StoreObserver, StoreStats } from './types.js';
-export type { StoredUploadRecord } from './upload-files.js';
+export type { ByteRange, Download, FerryStoreOptions, StoreObserver, StoreStats } from './types.js';
+export type { AppendResult, ByteSource } from '../uploads/upload-store.js';

@@ -1,4 +1,4 @@
-import type { Upload } from '@tus/utils';
+import type { Upload } from '../uploads/upload.js';
 
 /** What the store tells the outside world (metrics, logs) without knowing who listens. Its methods must not throw. */
 export interface StoreObserver {
@@ -29,17 +29,6 @@ export interface FerryStoreOptions {
   /** An upload's file handle and aggregator close after this long without writes. */
   idleCloseMs: number;
   observer?: StoreObserver;
-}
-
-/** A request body for `append`: any (async) iterable of byte chunks, such as a Node or web stream. */
-export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
-
-/** The outcome of appending a request body to an upload. */
-export interface AppendResult {
-  /** The upload's offset after the append: bytes that reached the OS. */
-  offset: number;
-  /** True when the offset reached the declared length (the file was fsynced). */
-  finished: boolean;
 }
 
 /** Live numbers for /metrics. */

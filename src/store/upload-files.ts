@@ -1,11 +1,11 @@
 import { open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
-import { Upload } from '@tus/utils';
+import { Upload as TusUpload } from '@tus/utils';
 import { appError } from '../errors/catalogue.js';
+import type { Upload, UploadConcat } from '../uploads/upload.js';
 import { errnoCode, toStoreError } from './store-errors.js';
-import { setUploadProtocol, uploadProtocol } from './upload-protocol.js';
-import { isUploadConcat, type UploadConcat } from './upload-concat.js';
+import { isUploadConcat } from './upload-concat.js';
 import type { UploadInfoCache } from './upload-info-cache.js';
-import { uploadIdOfInfoFile, type UploadPaths } from './upload-id.js';
+import { uploadIdOfInfoFile, type UploadPaths } from './upload-paths.js';
 
 /**
  * What `<id>.json` holds: what the data file cannot tell. There is no offset in it: the
@@ -20,18 +20,13 @@ export interface UploadInfo {
   /** Upload-Metadata's Base64 values as the client sent them, so HEAD returns them byte-exact. */
   encodedMetadata?: Record<string, string | null>;
   creation_date: string;
-  /** 'ietf' for an IETF resumable upload; absent for tus (see upload-protocol.ts). */
+  /** 'ietf' for an IETF resumable upload; absent for tus (every upload made before IETF support is tus). */
   protocol?: 'ietf';
   /** Set when the upload is part of a concatenation (partial) or made by one (final). */
   concat?: UploadConcat;
+  /** Reserved for authorization (see Upload.owner); kept when present. */
+  owner?: string;
 }
-
-/**
- * An `Upload` that also carries what its info file says beyond @tus's fields: its metadata
- * as sent (see UploadInfo.encodedMetadata) and its part in a concatenation, so the handlers
- * need no second lookup.
- */
-export type StoredUploadRecord = Upload & { encodedMetadata?: Record<string, string | null>; concat?: UploadConcat };
 
 /** An upload's state: what its info file says and how many bytes its data file holds. */
 export interface StoredUpload {
@@ -39,21 +34,35 @@ export interface StoredUpload {
   offset: number;
 }
 
-export function uploadInfoOf(upload: StoredUploadRecord, concat?: UploadConcat): UploadInfo {
-  return {
+/** What `<id>.json` records of a new upload (its offset is its data file's size). */
+export function uploadInfoOf(upload: Upload): UploadInfo {
+  const info: UploadInfo = {
     id: upload.id,
     size: upload.size,
     metadata: upload.metadata,
     encodedMetadata: upload.encodedMetadata,
-    creation_date: upload.creation_date ?? new Date().toISOString(),
-    concat,
-    ...(uploadProtocol(upload) === 'ietf' ? { protocol: 'ietf' } : {}),
+    creation_date: upload.createdAt,
+    concat: upload.concat,
   };
+  if (upload.protocol === 'ietf') info.protocol = 'ietf';
+  if (upload.owner !== undefined) info.owner = upload.owner;
+  return info;
 }
 
-/** A fresh `Upload` each call: @tus/server's handlers mutate the object they are given. */
-export function toUpload(info: UploadInfo, offset: number, dataPath: string): StoredUploadRecord {
-  const upload: StoredUploadRecord = new Upload({
+/** A fresh `Upload` each call: callers may change the object they are given. */
+export function toUpload(info: UploadInfo, offset: number): Upload {
+  const upload: Upload = { id: info.id, offset, protocol: info.protocol ?? 'tus', createdAt: info.creation_date };
+  if (info.size !== undefined) upload.size = info.size;
+  if (info.metadata !== undefined) upload.metadata = { ...info.metadata };
+  if (info.encodedMetadata !== undefined) upload.encodedMetadata = { ...info.encodedMetadata };
+  if (info.concat !== undefined) upload.concat = info.concat;
+  if (info.owner !== undefined) upload.owner = info.owner;
+  return upload;
+}
+
+/** The same upload as @tus/utils' `Upload` (the DataStore contract), a fresh one each call. */
+export function toTusUpload(info: UploadInfo, offset: number, dataPath: string): TusUpload {
+  return new TusUpload({
     id: info.id,
     size: info.size,
     offset,
@@ -61,10 +70,6 @@ export function toUpload(info: UploadInfo, offset: number, dataPath: string): St
     creation_date: info.creation_date,
     storage: { type: 'file', path: dataPath },
   });
-  if (info.encodedMetadata !== undefined) upload.encodedMetadata = { ...info.encodedMetadata };
-  if (info.concat !== undefined) upload.concat = info.concat;
-  if (info.protocol !== undefined) setUploadProtocol(upload, info.protocol);
-  return upload;
 }
 
 /** Creates an upload's files: the empty data file exclusively (nothing is ever overwritten), then its info file. */
@@ -171,14 +176,16 @@ function parseUploadInfo(text: string, id: string): UploadInfo {
     throw corruptInfo(id, error);
   }
   if (!isRecord(value) || value.id !== id || typeof value.creation_date !== 'string') throw corruptInfo(id);
-  const { size, metadata, encodedMetadata, protocol, concat } = value;
+  const { size, metadata, encodedMetadata, protocol, concat, owner } = value;
   if (size !== undefined && !(Number.isSafeInteger(size) && (size as number) >= 0)) throw corruptInfo(id);
   if (metadata !== undefined && !isMetadata(metadata)) throw corruptInfo(id);
   if (encodedMetadata !== undefined && !isMetadata(encodedMetadata)) throw corruptInfo(id);
   if (protocol !== undefined && protocol !== 'ietf') throw corruptInfo(id);
   if (concat !== undefined && !isUploadConcat(concat)) throw corruptInfo(id);
+  if (owner !== undefined && typeof owner !== 'string') throw corruptInfo(id);
   const info: UploadInfo = { id, size: size as number | undefined, metadata, encodedMetadata, creation_date: value.creation_date, concat };
   if (protocol === 'ietf') info.protocol = 'ietf';
+  if (owner !== undefined) info.owner = owner;
   return info;
 }
 

@@ -1,12 +1,15 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import type { Upload as TusUpload } from '@tus/utils';
 import { Aggregator, type AggregatorStats } from '../aggregator/index.js';
 import type { AppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
 import { toStoreError } from './store-errors.js';
-import { readUploadInfo, toUpload, writeUploadInfo, type StoredUploadRecord, type UploadInfo } from './upload-files.js';
-import type { UploadPaths } from './upload-id.js';
+import { isFinished, type Upload } from '../uploads/upload.js';
+import { readUploadInfo, toTusUpload, toUpload, writeUploadInfo, type UploadInfo } from './upload-files.js';
+import type { UploadPaths } from './upload-paths.js';
 import type { UploadInfoCache } from './upload-info-cache.js';
-import type { AppendResult, ByteSource, FerryStoreOptions } from './types.js';
+import type { AppendResult, ByteSource } from '../uploads/upload-store.js';
+import type { FerryStoreOptions } from './types.js';
 
 /** The store options a writer needs. */
 export type UploadWriterSettings = Pick<
@@ -105,11 +108,15 @@ export class UploadWriter {
   }
 
   get isFinished(): boolean {
-    return this.#info.size !== undefined && this.#length === this.#info.size;
+    return isFinished({ size: this.#info.size, offset: this.#length });
   }
 
-  toUpload(): StoredUploadRecord {
-    return toUpload(this.#info, this.#length, this.#paths.data);
+  toUpload(): Upload {
+    return toUpload(this.#info, this.#length);
+  }
+
+  toTusUpload(): TusUpload {
+    return toTusUpload(this.#info, this.#length, this.#paths.data);
   }
 
   stats(): AggregatorStats {

@@ -1,6 +1,6 @@
 import type { AppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
-import type { UploadPaths } from './upload-id.js';
+import type { UploadPaths } from './upload-paths.js';
 import type { UploadInfoCache } from './upload-info-cache.js';
 import { openUploadWriter, type UploadWriter, type UploadWriterSettings } from './upload-writer.js';
 import type { StoreStats } from './types.js';

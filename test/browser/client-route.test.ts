@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { CLIENT_CSP } from '../../src/http/client-route.js';
+import { CLIENT_CSP } from '../../src/http/routes/client-route.js';
 import { rawRequest, runCase, startFerry, type HttpCase } from '../http/harness.js';
 import { makeTempDir } from '../support/temp-dir.js';
 

@@ -5,10 +5,10 @@ import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { crc32 } from 'node:zlib';
-import type { Upload } from '@tus/server';
+import type { Upload } from '../../src/uploads/upload.js';
 import { waitFor } from '../support/tus-requests.js';
 import {
-  createUpload, headOffset, metadataHeader, OCTET, patch, patchHandlerWithOwnLocker, runCase, startFerry, TUS, type HttpCase, type RawResponse,
+  askForLock, createUpload, headOffset, metadataHeader, OCTET, patch, patchHandlerWithOwnLocker, runCase, startFerry, TUS, type HttpCase, type RawResponse,
 } from './harness.js';
 
 const finished: Upload[] = [];
@@ -203,9 +203,8 @@ describe('checksum: Upload-Checksum on PATCH', () => {
       await new Promise(() => undefined); // the client never sends more, nor closes
     }
     const refusal = assert.rejects(handlePatch({
-      request: new Request(`http://ferry.test${uploadPath}`, {
-        method: 'PATCH', headers: { ...TUS, ...OCTET, 'Upload-Offset': '0', 'Upload-Checksum': checksumOf('sha1', Buffer.alloc(100)) },
-      }),
+      headers: new Headers({ ...TUS, ...OCTET, 'Upload-Offset': '0', 'Upload-Checksum': checksumOf('sha1', Buffer.alloc(100)) }),
+      signal: new AbortController().signal,
       id: idOf(uploadPath),
       body: stalledClient(),
       onBytesReceived: (bytes) => {
@@ -213,9 +212,7 @@ describe('checksum: Upload-Checksum on PATCH', () => {
       },
     }), { code: 'UPLOAD_ABORTED', status: 400 });
     await waitFor('both chunks to be read', () => received === 'first bytesmore bytes'.length);
-    const next = locker.newLock(idOf(uploadPath));
-    await next.lock(new AbortController().signal, () => undefined);
-    await next.unlock();
+    await askForLock(locker, idOf(uploadPath));
     await refusal;
     await assertStoredLength(uploadPath, 0);
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Upload } from '@tus/utils';
+import type { Upload } from '../../src/uploads/upload.js';
 import { describe, test } from 'node:test';
 import { peopleCsv, peopleSchema, sqliteRows, waitForImport, writeSchemasDir } from '../imports/harness.js';
 import {
@@ -254,8 +254,8 @@ describe('termination and expiration of concatenated uploads', () => {
     const hour = 3_600_000;
     const expiring = await startFerry({ uploadExpiresMs: hour, expirySweepMs: 24 * hour });
     const { store } = expiring.ferry;
-    const old = new Upload({ id: 'a'.repeat(32), size: 5, offset: 0, creation_date: new Date(Date.now() - 2 * hour).toISOString() });
-    await store.create(old, { kind: 'partial' });
+    const old: Upload = { id: 'a'.repeat(32), size: 5, offset: 0, protocol: 'tus', createdAt: new Date(Date.now() - 2 * hour).toISOString(), concat: { kind: 'partial' } };
+    await store.createUpload(old);
     const final = await createUpload(expiring, { 'Upload-Concat': `final;/files/${old.id}` });
     assert.equal(await store.deleteExpired(), 0);
     assert.equal((await store.getUpload(old.id)).offset, 0, 'still stored (HEAD says 410: it has expired)');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CORS_EXPOSE_HEADERS } from '../../src/http/cors.js';
+import { CORS_EXPOSE_HEADERS } from '../../src/http/middleware/cors.js';
 import { createUpload, rawRequest, runCase, startFerry, TUS, type HttpCase } from './harness.js';
 
 const APP = 'https://app.example.com';

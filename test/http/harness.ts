@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { after } from 'node:test';
-import { MemoryLocker } from '@tus/server';
 import supertest from 'supertest';
 import type { Config } from '../../src/config/settings.js';
 import { createFerry, type Ferry, type FerryOptions } from '../../src/ferry.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { createPatchHandler, type PatchHandler } from '../../src/tus/patch-handler.js';
+import { createPatchHandler } from '../../src/protocols/tus/patch-handler.js';
+import { createUploadEngine, type UploadEngine } from '../../src/uploads/engine.js';
+import { createUploadEvents } from '../../src/uploads/events.js';
+import { createMemoryLocker, type MemoryLocker } from '../../src/uploads/memory-locker.js';
 import { makeTestConfig } from '../support/config.js';
 
 /** A ferry listening on 127.0.0.1:0 with its log lines collected; closed when the test file ends. */
@@ -127,13 +128,22 @@ export function rawRequest(baseUrl: string, method: string, path: string, header
 }
 
 /**
- * ferry's PATCH handler over the test server's store, with a locker of its own and no
+ * An upload engine over the test server's store, with a locker and events of its own and no
  * lock drain time: a test drives the body itself and asks for the lock to make it stop.
  */
-export function patchHandlerWithOwnLocker(test: TestFerry): { handlePatch: PatchHandler; locker: MemoryLocker } {
-  const locker = new MemoryLocker();
-  const handlePatch = createPatchHandler({
-    store: test.ferry.store, locker, maxSize: 0, finishUpload: async () => undefined, events: new EventEmitter(), lockDrainTimeoutMs: 0,
-  });
-  return { handlePatch, locker };
+export function engineWithOwnLocker(test: TestFerry): { engine: UploadEngine; locker: MemoryLocker } {
+  const locker = createMemoryLocker();
+  return { engine: createUploadEngine({ store: test.ferry.store, locker, events: createUploadEvents(), lockDrainTimeoutMs: 0 }), locker };
+}
+
+/** ferry's PATCH handler on `engineWithOwnLocker`. */
+export function patchHandlerWithOwnLocker(test: TestFerry) {
+  const { engine, locker } = engineWithOwnLocker(test);
+  return { handlePatch: createPatchHandler(engine, { maxSize: 0 }), locker };
+}
+
+/** Takes the lock on `id` and gives it back: a request that wants the lock. */
+export async function askForLock(locker: MemoryLocker, id: string): Promise<void> {
+  const release = await locker.acquire(id);
+  release();
 }

@@ -4,7 +4,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { Upload } from '@tus/utils';
+import type { Upload } from '../../src/uploads/upload.js';
 import { OCTET, rawRequest, runCase, startFerry, TUS } from './harness.js';
 
 /**

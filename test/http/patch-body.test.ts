@@ -3,9 +3,9 @@ import { request as httpRequest } from 'node:http';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { Upload } from '@tus/server';
+import type { Upload } from '../../src/uploads/upload.js';
 import { waitFor } from '../support/tus-requests.js';
-import { createUpload, headOffset, OCTET, patch, patchHandlerWithOwnLocker, rawRequest, startFerry, TUS } from './harness.js';
+import { askForLock, createUpload, headOffset, OCTET, patch, patchHandlerWithOwnLocker, rawRequest, startFerry, TUS } from './harness.js';
 
 const finished: Upload[] = [];
 const test = await startFerry({}, { onUploadFinished: (upload) => void finished.push(upload) });
@@ -71,7 +71,8 @@ describe('PATCH bodies', () => {
       await new Promise(() => undefined); // the client never sends more, nor closes
     }
     const pending = handlePatch({
-      request: new Request(`http://ferry.test${uploadPath}`, { method: 'PATCH', headers: { ...TUS, ...OCTET, 'Upload-Offset': '0' } }),
+      headers: new Headers({ ...TUS, ...OCTET, 'Upload-Offset': '0' }),
+      signal: new AbortController().signal,
       id,
       body: stalledClient(),
       onBytesReceived: (bytes) => {
@@ -79,9 +80,7 @@ describe('PATCH bodies', () => {
       },
     });
     await waitFor('the first bytes to be read', () => received > 0);
-    const next = locker.newLock(id);
-    await next.lock(new AbortController().signal, () => undefined);
-    await next.unlock();
+    await askForLock(locker, id);
     const response = await pending;
     assert.equal(response.status, 204);
     assert.equal(response.headers.get('upload-offset'), String('first bytes'.length));

@@ -1,19 +1,17 @@
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { readdir, stat } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { MemoryLocker } from '@tus/server';
-import { EVENTS, type Upload } from '@tus/utils';
-import { createPostHandler } from '../../src/tus/post-handler.js';
+import { createPostHandler } from '../../src/protocols/tus/post-handler.js';
+import type { Upload } from '../../src/uploads/upload.js';
 import { waitFor } from '../support/tus-requests.js';
-import { headOffset, OCTET, rawRequest, startFerry, TUS, type TestFerry } from './harness.js';
+import { askForLock, engineWithOwnLocker, headOffset, OCTET, rawRequest, startFerry, TUS, type TestFerry } from './harness.js';
 
 const finished: Upload[] = [];
 const announced: Upload[] = [];
 const test = await startFerry({}, { onUploadFinished: (upload) => void finished.push(upload) });
-test.ferry.tus.on(EVENTS.POST_FINISH, (_request: Request, _response: Response, upload: Upload) => void announced.push(upload));
+test.ferry.events.on('finished', (upload) => void announced.push(upload));
 
 const KiB = 1024;
 const idOf = (location: string) => path.basename(location);
@@ -21,7 +19,7 @@ const ids = async () => new Set((await readdir(test.config.dataDir)).filter((nam
 const dataFileSize = async (id: string) => (await stat(path.join(test.config.dataDir, id))).size;
 const counter = async (name: 'uploadsCreated' | 'uploadsFinished') => (await test.ferry.metrics[name].get()).values[0]?.value ?? 0;
 
-/** How often the finish callback ran for `id`, and how often POST_FINISH announced it. */
+/** How often the finish callback ran for `id`, and how often the engine's `finished` event announced it (once, even when the response is an error). */
 function finishCount(id: string): { callback: number; event: number } {
   return {
     callback: finished.filter((upload) => upload.id === id).length,
@@ -88,7 +86,7 @@ describe('POST (creation, creation-with-upload)', () => {
     const id = await newUploadSince(before);
     assert.equal(await dataFileSize(id), 4);
     assert.equal(await headOffset(test, `/files/${id}`), 4);
-    assert.deepEqual(finishCount(id), { callback: 1, event: 0 });
+    assert.deepEqual(finishCount(id), { callback: 1, event: 1 });
   });
 
   it('a client that disconnects mid-POST keeps the bytes that arrived', async () => {
@@ -129,10 +127,8 @@ describe('POST (creation, creation-with-upload)', () => {
   });
 
   it('holds the upload lock while appending; a stalled client gives it up to the next request and keeps what arrived', async () => {
-    const locker = new MemoryLocker();
-    const handlePost = createPostHandler({
-      store: test.ferry.store, locker, maxSize: 0, publicUrl: '', finishUpload: async () => undefined, events: new EventEmitter(), lockDrainTimeoutMs: 0,
-    });
+    const { engine, locker } = engineWithOwnLocker(test);
+    const handlePost = createPostHandler(engine, { maxSize: 0, publicUrl: '' });
     let id: string | undefined;
     let received = 0;
     async function* stalledClient(): AsyncGenerator<Uint8Array> {
@@ -140,7 +136,9 @@ describe('POST (creation, creation-with-upload)', () => {
       await new Promise(() => undefined); // the client never sends more, nor closes
     }
     const pending = handlePost({
-      request: new Request('http://ferry.test/files/', { method: 'POST', headers: { ...TUS, ...OCTET, 'Upload-Length': '100' } }),
+      headers: new Headers({ ...TUS, ...OCTET, 'Upload-Length': '100' }),
+      signal: new AbortController().signal,
+      id: undefined,
       body: stalledClient(),
       onBytesReceived: (bytes) => {
         received += bytes;
@@ -150,9 +148,7 @@ describe('POST (creation, creation-with-upload)', () => {
       },
     });
     await waitFor('the first bytes to be read', () => received > 0);
-    const next = locker.newLock(id!);
-    await next.lock(new AbortController().signal, () => undefined);
-    await next.unlock();
+    await askForLock(locker, id!);
     const response = await pending;
     assert.equal(response.status, 201);
     assert.equal(response.headers.get('location'), `/files/${id}`);

@@ -7,7 +7,7 @@ import { describe, test, type TestContext } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Upload } from '@tus/utils';
 import { isAppError } from '../../src/errors/app-error.js';
-import { FerryStore, setUploadProtocol, uploadProtocol, type FerryStoreOptions } from '../../src/store/index.js';
+import { FerryStore, type FerryStoreOptions } from '../../src/store/index.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -136,20 +136,32 @@ describe('FerryStore: ids', () => {
   test('the protocol an upload was created with is kept in <id>.json, through a declared length and a restart; absent is tus', async (t) => {
     const directory = await makeTempDir();
     const { store } = await openStore(t, {}, directory);
-    const ietf = new Upload({ id: 'p1', offset: 0 });
-    setUploadProtocol(ietf, 'ietf');
-    await store.create(ietf);
+    await store.createUpload({ id: 'p1', offset: 0, protocol: 'ietf', createdAt: new Date().toISOString() });
     await create(store, 'p2', 3);
     await store.append(chunks('abc'), 'p1', 0, 10);
     await store.declareUploadLength('p1', 3);
-    assert.equal(uploadProtocol(await store.getUpload('p1')), 'ietf');
-    assert.equal(uploadProtocol(await store.getUpload('p2')), 'tus');
+    assert.equal((await store.readUpload('p1')).protocol, 'ietf');
+    assert.equal((await store.readUpload('p2')).protocol, 'tus');
     assert.equal(JSON.parse(await readFile(path.join(directory, 'p1.json'), 'utf8')).protocol, 'ietf');
     assert.equal('protocol' in JSON.parse(await readFile(path.join(directory, 'p2.json'), 'utf8')), false);
     await store.shutdown();
     const { store: reopened } = await openStore(t, {}, directory);
-    assert.equal(uploadProtocol(await reopened.getUpload('p1')), 'ietf');
-    assert.equal(uploadProtocol(await reopened.getUpload('p2')), 'tus');
+    assert.equal((await reopened.readUpload('p1')).protocol, 'ietf');
+    assert.equal((await reopened.readUpload('p2')).protocol, 'tus');
+  });
+
+  test('an owner (reserved for authorization) is kept in <id>.json when present, through a restart; absent otherwise', async (t) => {
+    const directory = await makeTempDir();
+    const { store } = await openStore(t, {}, directory);
+    const createdAt = new Date().toISOString();
+    await store.createUpload({ id: 'o1', offset: 0, size: 3, protocol: 'tus', createdAt, owner: 'alice' });
+    await store.createUpload({ id: 'o2', offset: 0, size: 3, protocol: 'tus', createdAt });
+    assert.equal(JSON.parse(await readFile(path.join(directory, 'o1.json'), 'utf8')).owner, 'alice');
+    assert.equal('owner' in JSON.parse(await readFile(path.join(directory, 'o2.json'), 'utf8')), false);
+    await store.shutdown();
+    const { store: reopened } = await openStore(t, {}, directory);
+    assert.deepEqual(await reopened.readUpload('o1'), { id: 'o1', offset: 0, size: 3, protocol: 'tus', createdAt, owner: 'alice' });
+    assert.equal((await reopened.readUpload('o2')).owner, undefined);
   });
 
   test('an info file naming an unknown protocol is corrupt (UPLOAD_STORE_FAILED)', async (t) => {

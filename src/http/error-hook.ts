@@ -1,0 +1,28 @@
+import type { ErrorHandler } from 'hono';
+import { ietfErrorHeaders } from '../protocols/ietf/index.js';
+import { tusErrorHeaders } from '../protocols/tus/index.js';
+import type { AppEnv } from './context.js';
+import { errorResponse, toAppError } from './error-response.js';
+
+/**
+ * The one error path (hono's onError): every handler throws, and this answers. An AppError
+ * becomes its status and JSON body; the protocol a /files request was routed to adds its
+ * headers (tus: Tus-Resumable, Tus-Version on 412, Location of an upload the request
+ * created; IETF: Upload-Complete: ?0, Upload-Offset on 409); a 405 names the Allow-ed
+ * methods. A 5xx keeps its cause in the context for the access log.
+ */
+export function createErrorHook(): ErrorHandler<AppEnv> {
+  return function errorHook(thrown, c) {
+    const error = toAppError(thrown);
+    if (error.status >= 500) c.set('errorCause', thrown);
+    const protocol = c.get('protocol');
+    const headers: Record<string, string> = protocol === 'tus' ? tusErrorHeaders(error.status) : protocol === 'ietf' ? ietfErrorHeaders(error) : {};
+    const createdLocation = c.get('createdLocation');
+    if (protocol === 'tus' && createdLocation !== undefined) headers.Location = createdLocation;
+    const allow = c.get('allow');
+    if (error.code === 'HTTP_METHOD_NOT_ALLOWED' && allow !== undefined) headers.Allow = allow;
+    const response = errorResponse(error, headers);
+    if (c.get('bodyIncomplete')?.() === true) response.headers.set('Connection', 'close');
+    return response;
+  };
+}

@@ -1,0 +1,98 @@
+import type { Context } from 'hono';
+import { appError } from '../../errors/catalogue.js';
+import type { Metrics } from '../../metrics/metrics.js';
+import { ietfDialect } from '../../protocols/ietf/index.js';
+import { UPLOADS_PATH, uploadIdFromPath } from '../../uploads/upload-id.js';
+import type { Authorize, UploadRequestScope } from '../authorize.js';
+import type { AppEnv } from '../context.js';
+import { allowedMethods, createFilesRouteTable, type FilesCall, type FilesRouteTableOptions, type FilesTarget } from './route-table.js';
+
+export interface FilesRouteOptions extends FilesRouteTableOptions {
+  metrics: Metrics;
+  /** The authorization seam: sees every /files request, resolved, before its handler runs. */
+  authorize: Authorize;
+}
+
+const OVERRIDE_HEADER = 'X-HTTP-Method-Override';
+/** An HTTP method is a token (RFC 9110); anything else in the header is ignored. */
+const METHOD_TOKEN = /^[A-Za-z]{1,16}$/;
+const NO_BODY: AsyncIterable<Uint8Array> = { async *[Symbol.asyncIterator]() {} };
+
+/**
+ * /files, /files/ and /files/<id>, both protocols: a request with
+ * `Upload-Draft-Interop-Version` is an IETF resumable upload request, any other tus. The
+ * route table resolves method (X-HTTP-Method-Override included), protocol, action and
+ * upload id; the authorization seam sees them; then the handler runs. Handlers throw: the
+ * app's error hook answers, with the headers of the protocol recorded here.
+ */
+export function createFilesRoute({ metrics, authorize, ...tableOptions }: FilesRouteOptions) {
+  const table = createFilesRouteTable(tableOptions);
+
+  return async function filesRoute(c: Context<AppEnv>): Promise<Response> {
+    const method = requestMethod(c);
+    const target: FilesTarget = c.req.path === UPLOADS_PATH || c.req.path === `${UPLOADS_PATH}/` ? 'collection' : 'upload';
+    // The id is taken raw from the path (never percent-decoded); an invalid one is no id.
+    const id = target === 'upload' ? uploadIdFromPath(c.req.path, UPLOADS_PATH) : undefined;
+    if (id !== undefined) c.set('uploadId', id);
+    c.set('allow', allowedMethods(table, target));
+
+    const versionHeader = c.req.header('Upload-Draft-Interop-Version');
+    // IETF errors, a bad version included, carry the IETF fields; tus ones once a tus handler is chosen.
+    if (versionHeader !== undefined) c.set('protocol', 'ietf');
+    const dialect = versionHeader === undefined ? undefined : ietfDialect(versionHeader);
+    const route = table[target][method];
+    if (route === undefined) throw appError('HTTP_METHOD_NOT_ALLOWED', dialect === undefined ? {} : { details: { allow: c.get('allow') } });
+    const action = dialect === undefined ? route.tus.action : route.ietf.action;
+    // A tus download is plain HTTP: its errors carry no tus headers.
+    if (dialect === undefined && action !== 'download') c.set('protocol', 'tus');
+    const scope: UploadRequestScope = { kind: 'upload', protocol: dialect === undefined ? 'tus' : 'ietf', action, uploadId: id };
+    c.set('uploadScope', scope);
+    await authorize(scope, c.req.raw.headers);
+
+    const call: FilesCall = { c, headers: c.req.raw.headers, signal: c.req.raw.signal, id, body: NO_BODY };
+    const handle = (routed: FilesCall) => (dialect === undefined ? route.tus.handle(routed) : route.ietf.handle(routed, dialect));
+    return route.readsBody ? withBody(c, call, handle) : handle(call);
+  };
+
+  /**
+   * Runs a handler that reads the body. The body is read straight from Node's
+   * IncomingMessage (no web-stream round trip); `app.request()` has none, so the web body
+   * stands in. Bytes are counted for the log and /metrics, and a response sent before the
+   * whole body arrived closes the connection: what is left of it is not worth reading.
+   */
+  async function withBody(c: Context<AppEnv>, call: FilesCall, handle: (call: FilesCall) => Promise<Response>): Promise<Response> {
+    const incoming = c.env?.incoming;
+    let bytesIn = 0;
+    c.set('bodyIncomplete', () => incoming !== undefined && !incoming.complete);
+    try {
+      const response = await handle({
+        ...call,
+        // Leaving the iteration early must not destroy the socket: the response still has to go out.
+        body: incoming ? { [Symbol.asyncIterator]: () => incoming.iterator({ destroyOnReturn: false }) } : (c.req.raw.body ?? NO_BODY),
+        onBytesReceived: (bytes) => {
+          bytesIn += bytes;
+        },
+        // Node has the request's trailers once its body has ended; app.request() has none.
+        readTrailer: (name) => incoming?.trailers[name],
+      });
+      if (incoming && !incoming.complete) response.headers.set('Connection', 'close');
+      return response;
+    } finally {
+      c.set('bytesIn', bytesIn);
+      metrics.bytesReceived.inc(bytesIn);
+    }
+  }
+}
+
+/**
+ * The method the request stands for. tus 1.0.0: if a request carries
+ * X-HTTP-Method-Override, the Server MUST use its value as the request method (for clients
+ * and proxies that only pass GET and POST). Recorded for the access log and metrics.
+ */
+function requestMethod(c: Context<AppEnv>): string {
+  const overriding = c.req.header(OVERRIDE_HEADER)?.trim().toUpperCase();
+  const method = overriding !== undefined && METHOD_TOKEN.test(overriding) ? overriding : c.req.method;
+  c.set('method', method);
+  return method;
+}
+

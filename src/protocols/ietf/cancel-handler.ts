@@ -1,0 +1,21 @@
+import { appError } from '../../errors/catalogue.js';
+import { isUploadId } from '../../uploads/upload-id.js';
+import { checkIetfUpload, type IetfHandlerOptions, type IetfRequest } from './ietf-upload.js';
+import { rejectStateFields } from './offset-handler.js';
+
+export type CancelHandler = (cancellation: IetfRequest) => Promise<Response>;
+
+/**
+ * Upload cancellation (DELETE /files/<id>): "the server SHOULD deactivate the upload
+ * resource"; ferry deletes it, as tus termination does.
+ */
+export function createCancelHandler({ engine }: IetfHandlerOptions): CancelHandler {
+  const expirationMs = engine.store.getExpiration();
+  return async function handleCancellation({ headers, signal, dialect, id }) {
+    rejectStateFields(dialect, headers, ['upload-offset', 'upload-complete']);
+    if (!isUploadId(id)) throw appError('UPLOAD_NOT_FOUND');
+    // The server SHOULD terminate any in-flight requests to the upload resource first: taking the lock does.
+    await engine.terminate(id, { signal, check: (upload) => checkIetfUpload(upload, expirationMs) });
+    return new Response(null, { status: 204 });
+  };
+}

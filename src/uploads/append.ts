@@ -1,0 +1,142 @@
+import { isAppError, type AppError } from '../errors/app-error.js';
+import { appError } from '../errors/catalogue.js';
+import { verifyChecksumBody } from './checksum-body.js';
+import type { ChecksumRequest } from './checksum-request.js';
+import type { UploadEvents } from './events.js';
+import type { FinishUpload } from './finish.js';
+import { withUploadLock, type UploadLocker } from './locker.js';
+import { readBody, type BodySource } from './read-body.js';
+import { isFinished, type Upload } from './upload.js';
+import type { UploadStore } from './upload-store.js';
+
+/** A request whose body goes into an upload: PATCH, or a creation that carries data. */
+export interface BodyRequest {
+  /** The request's abort signal: the client went away. */
+  signal: AbortSignal;
+  /** The request body, read straight from the socket where possible. */
+  body: AsyncIterable<Uint8Array>;
+  onBytesReceived?: (bytes: number) => void;
+  /** A request trailer by lower-case name, once the body has ended (checksum-trailer). */
+  readTrailer?: (name: string) => string | undefined;
+}
+
+/** Where a body goes, decided while the upload's lock is held. */
+export interface AppendTarget {
+  upload: Upload;
+  offset: number;
+  /** The most the body may add (see `bodyLimit`). */
+  maxBytes: number;
+  /** Set when the body must match a checksum (header or trailer) to be kept. */
+  checksum?: ChecksumRequest;
+}
+
+/** How a request went for its upload; the upload is finished (and fsynced) when `finishedNow`, even after an error. */
+export interface AppendOutcome {
+  upload: Upload;
+  finishedNow: boolean;
+  error?: unknown;
+}
+
+export interface UploadAppenderOptions {
+  store: UploadStore;
+  locker: UploadLocker;
+  finishUpload: FinishUpload;
+  events: UploadEvents;
+  /** How long a body may go on after another request asked for its lock. */
+  lockDrainTimeoutMs?: number;
+}
+
+/** The write and finish path every protocol's creation and append share. */
+export interface UploadAppender {
+  /** Takes the upload's lock, asks `prepare` where the body goes, appends it, unlocks. */
+  append(request: BodyRequest, id: string, prepare: () => Promise<AppendTarget>): Promise<AppendOutcome>;
+  /** Finishes an upload the request completed, whatever else happened; then throws the request's error, or answers with `respond`. */
+  settle<T>(outcome: AppendOutcome, respond: (upload: Upload) => T): Promise<T>;
+}
+
+const NO_BODY: AsyncIterable<Uint8Array> = { async *[Symbol.asyncIterator]() {} };
+
+/** How many bytes a body may add at `offset`: up to the upload's length; while it is deferred, up to the maximum size (0: no limit). */
+export function bodyLimit(length: number | undefined, offset: number, maxSize: number): number {
+  if (length !== undefined) return length - offset;
+  return maxSize > 0 ? maxSize - offset : Number.MAX_SAFE_INTEGER;
+}
+
+/** The 413 for a body beyond `bodyLimit`: beyond the upload's length, or (length deferred) beyond the maximum size. */
+export function tooMuch(length: number | undefined): AppError {
+  return appError(length !== undefined ? 'UPLOAD_LENGTH_EXCEEDED' : 'UPLOAD_TOO_LARGE');
+}
+
+export function createUploadAppender({
+  store, locker, finishUpload, events, lockDrainTimeoutMs = 3000,
+}: UploadAppenderOptions): UploadAppender {
+  /**
+   * Appends the body. A body that goes beyond the limit is stored up to it and then refused;
+   * a client that goes away keeps what arrived. Either may have completed the upload, and
+   * a completed upload is always confirmed (fsynced) and finished, whatever the response.
+   * A body with a checksum is all or nothing: on any failure it is rolled back, and it
+   * cannot have completed the upload (see verifyChecksumBody).
+   */
+  async function appendBody({ upload, offset, maxBytes, checksum }: AppendTarget, source: BodySource): Promise<AppendOutcome> {
+    const finishedBefore = isFinished(upload);
+    try {
+      const result = await store.append(source, upload.id, offset, maxBytes);
+      upload.offset = result.offset;
+      // Progress is advisory: a listener that fails never fails the upload.
+      if (result.offset !== offset) events.emit('progress', upload)?.catch(() => undefined);
+      return { upload, finishedNow: result.finished && !finishedBefore };
+    } catch (thrown) {
+      const error = source.failure ?? (isAppError(thrown, 'UPLOAD_LENGTH_EXCEEDED') ? tooMuch(upload.size) : thrown);
+      if (checksum !== undefined) {
+        // checksum: the uploaded chunk MUST be discarded, and the upload and its offset
+        // MUST NOT be updated; so too when the hash cannot be verified (client gone).
+        await store.rollback(upload.id, offset);
+        upload.offset = offset;
+        return { upload, finishedNow: false, error };
+      }
+      const completed = finishedBefore ? undefined : await confirmFinished(upload.id);
+      return { upload: completed ?? upload, finishedNow: completed !== undefined, error };
+    }
+  }
+
+  /** The upload, if it reached its length; appending nothing at the end reports `finished` only after an fsync. */
+  async function confirmFinished(id: string): Promise<Upload | undefined> {
+    try {
+      const current = await store.readUpload(id);
+      if (!isFinished(current)) return undefined;
+      const { finished } = await store.append(NO_BODY, id, current.offset, 0);
+      return finished ? current : undefined;
+    } catch {
+      return undefined; // the client gets the original error
+    }
+  }
+
+  return {
+    async append({ signal, body, onBytesReceived, readTrailer }, id, prepare) {
+      const stop = new AbortController();
+      let drainTimer: NodeJS.Timeout | undefined;
+      // Another request asking for the lock means this client is probably gone (a half-open
+      // connection): let the body drain for a while, then end it and keep what arrived.
+      const onReleaseRequested = (): void => {
+        drainTimer ??= setTimeout(() => stop.abort(), lockDrainTimeoutMs).unref();
+      };
+      try {
+        return await withUploadLock(locker, id, { signal, onReleaseRequested }, async () => {
+          const target = await prepare();
+          const source = readBody(body, { stop: stop.signal, onBytesReceived });
+          return appendBody(target, target.checksum === undefined
+            ? source
+            : verifyChecksumBody(source, target.checksum, { maxBytes: target.maxBytes, stop: stop.signal, readTrailer }));
+        });
+      } finally {
+        clearTimeout(drainTimer);
+      }
+    },
+
+    async settle({ upload, finishedNow, error }, respond) {
+      if (finishedNow) await finishUpload(upload);
+      if (error !== undefined) throw error;
+      return respond(upload);
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { createUploadAppender, type UploadAppender } from './append.js';
+import type { UploadEvents } from './events.js';
+import { createFinishUpload, type FinishUpload } from './finish.js';
+import { withUploadLock, type UploadLocker } from './locker.js';
+import type { Upload } from './upload.js';
+import type { UploadStore } from './upload-store.js';
+
+export interface UploadEngineOptions {
+  store: UploadStore;
+  locker: UploadLocker;
+  events: UploadEvents;
+  /** How long a body may go on after another request asked for its lock. */
+  lockDrainTimeoutMs?: number;
+}
+
+export interface TerminateOptions {
+  signal: AbortSignal;
+  /** The protocol's rules on the upload, checked under the lock before it is deleted. */
+  check: (upload: Upload) => void;
+}
+
+/**
+ * The protocol-neutral engine both protocols' handlers are built on: one store, one
+ * locker, one events emitter, and the paths every upload takes (create, append, finish,
+ * terminate).
+ */
+export interface UploadEngine extends UploadAppender {
+  store: UploadStore;
+  locker: UploadLocker;
+  events: UploadEvents;
+  finishUpload: FinishUpload;
+  /** Records a new upload and announces `created`. */
+  create(upload: Upload): Promise<void>;
+  /** Reads upload `id` holding its lock: a request still holding it (a stalled body) is asked to let go first. */
+  readLocked(id: string, signal: AbortSignal): Promise<Upload>;
+  /**
+   * Deletes upload `id` under its lock (so an in-flight append ends first), after `check`;
+   * announces `terminated`. UPLOAD_PARTIAL_IN_USE for a partial an unassembled final needs.
+   */
+  terminate(id: string, options: TerminateOptions): Promise<void>;
+}
+
+export function createUploadEngine({ store, locker, events, lockDrainTimeoutMs }: UploadEngineOptions): UploadEngine {
+  const finishUpload = createFinishUpload({ store, events });
+  const appender = createUploadAppender({ store, locker, events, finishUpload, lockDrainTimeoutMs });
+  return {
+    store,
+    locker,
+    events,
+    finishUpload,
+    append: appender.append,
+    settle: appender.settle,
+    async create(upload) {
+      await store.createUpload(upload);
+      await events.emit('created', upload);
+    },
+    readLocked(id, signal) {
+      return withUploadLock(locker, id, { signal }, () => store.readUpload(id));
+    },
+    async terminate(id, { signal, check }) {
+      await withUploadLock(locker, id, { signal }, async () => {
+        check(await store.readUpload(id));
+        await store.remove(id);
+      });
+      await events.emit('terminated', id);
+    },
+  };
+}
