@@ -8,7 +8,10 @@ export function parsePositiveInteger(flag: string, text: string): number {
 
 /** A comma-separated subset of `allowed`, returned in `allowed`'s order. */
 export function parseNameList<T extends string>(flag: string, text: string, allowed: readonly T[]): T[] {
-  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   const unknown = names.filter((name) => !(allowed as readonly string[]).includes(name));
   if (unknown.length > 0 || names.length === 0) {
     throw new Error(`${flag} takes a comma-separated list of ${allowed.join(', ')}; got "${text}"`);

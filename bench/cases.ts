@@ -3,12 +3,12 @@ import { setMaxListeners } from 'node:events';
 import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chunkChecksums, type ChecksumAlgorithm } from './checksums.js';
-import { processCpuSeconds, sampleRss, type RssSummary } from './proc-stats.js';
+import { type ChecksumAlgorithm, chunkChecksums } from './checksums.js';
+import { processCpuSeconds, type RssSummary, sampleRss } from './proc-stats.js';
 import type { ServerProcess } from './server-process.js';
 import type { ServerName } from './server-specs.js';
 import { percentile } from './stats.js';
-import { createUpload, deleteUpload, headOffset, patchUpload, uploadId, type ClientContext } from './tus-client.js';
+import { type ClientContext, createUpload, deleteUpload, headOffset, patchUpload, uploadId } from './tus-client.js';
 import { removeStoredFiles, verifyStoredFile } from './verify.js';
 
 const MiB = 1024 * 1024;
@@ -58,7 +58,11 @@ interface Work {
 }
 
 export function formatBytes(bytes: number): string {
-  for (const [unit, scale] of [['GiB', 1024 ** 3], ['MiB', MiB], ['KiB', 1024]] as const) {
+  for (const [unit, scale] of [
+    ['GiB', 1024 ** 3],
+    ['MiB', MiB],
+    ['KiB', 1024],
+  ] as const) {
     if (bytes >= scale && bytes % (scale / 1024) === 0) return `${Number((bytes / scale).toFixed(2))} ${unit}`;
   }
   return `${bytes} B`;
@@ -67,13 +71,19 @@ export function formatBytes(bytes: number): string {
 /** The cases in order; `checksum` adds the 1 MiB chunks case again, ferry only, with Upload-Checksum on every PATCH. */
 export function benchCases(size: number, smallCount: number, checksum: ChecksumAlgorithm | undefined): BenchCase[] {
   const large = (key: string, chunkSize: number | undefined, how: string): LargeCase => ({
-    kind: 'large', key, title: `${formatBytes(size)}, ${how}`, size, chunkSize,
+    kind: 'large',
+    key,
+    title: `${formatBytes(size)}, ${how}`,
+    size,
+    chunkSize,
   });
   return [
     large('one-patch', undefined, 'one PATCH'),
     large('chunks-8mib', 8 * MiB, '8 MiB chunks'),
     large('chunks-1mib', MiB, '1 MiB chunks'),
-    ...(checksum === undefined ? [] : [{ ...large(CHECKSUM_CASE, MiB, `1 MiB chunks, Upload-Checksum ${checksum}`), checksum, servers: ['ferry'] } satisfies LargeCase]),
+    ...(checksum === undefined
+      ? []
+      : [{ ...large(CHECKSUM_CASE, MiB, `1 MiB chunks, Upload-Checksum ${checksum}`), checksum, servers: ['ferry'] } satisfies LargeCase]),
     { kind: 'small', key: 'small-10kib', title: `${smallCount} × 10 KiB, ${SMALL_CONCURRENCY} concurrent`, count: smallCount },
   ];
 }
@@ -139,9 +149,7 @@ export async function runCase(server: ServerProcess, spec: BenchCase): Promise<M
   const where = `${spec.title} on ${server.spec.label}`;
   let rss: ReturnType<typeof sampleRss> | undefined;
   try {
-    const checksums = spec.kind === 'large' && spec.checksum !== undefined
-      ? chunkChecksums(spec.checksum, spec.size, spec.chunkSize ?? spec.size)
-      : undefined;
+    const checksums = spec.kind === 'large' && spec.checksum !== undefined ? chunkChecksums(spec.checksum, spec.size, spec.chunkSize ?? spec.size) : undefined;
     const serverCpuBefore = processCpuSeconds(server.pid);
     const clientCpuBefore = process.cpuUsage();
     rss = sampleRss(server.pid);

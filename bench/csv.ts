@@ -1,16 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { CASE_LABELS, USES_POSTGRES, type CaseKey, type CaseResult, type WorkerCaseKey, type WorkerReport } from './csv/cases.js';
+import { readCommandLine } from './arg-parsers.js';
+import { CASE_LABELS, type CaseKey, type CaseResult, USES_POSTGRES, type WorkerCaseKey, type WorkerReport } from './csv/cases.js';
 import { killAllChildrenNow, runChild } from './csv/child-run.js';
 import { benchSchema, writeBenchCsv } from './csv/data.js';
-import { parseOptions, USAGE, type CsvBenchOptions } from './csv/options.js';
-import { checkpoint, connectPostgres, copyCommand, countRows, createTableLikeFerry, dropTables, psqlArgs, psqlEnv, type Postgres } from './csv/postgres.js';
+import { type CsvBenchOptions, parseOptions, USAGE } from './csv/options.js';
+import { checkpoint, connectPostgres, copyCommand, countRows, createTableLikeFerry, dropTables, type Postgres, psqlArgs, psqlEnv } from './csv/postgres.js';
 import { renderJson, renderMarkdown } from './csv/report.js';
 import { countSqliteRows } from './csv/sqlite.js';
-import { readCommandLine } from './arg-parsers.js';
 
 /**
  * The CSV import benchmark: one generated file, each case in its own child process
@@ -73,9 +73,12 @@ async function runCase(run: Run, key: CaseKey, file: string, rows: number): Prom
   if (key === 'psql') return runPsqlCopy(run.postgres ?? fail('no PostgreSQL connection'), run, file, rows);
   if (key === 'postgres' && run.postgres !== undefined) checkpoint(run.postgres);
   const report = await runWorker(run, key, file, rows);
-  const stored = key === 'sqlite' ? countSqliteRows(join(run.dir, 'imports.sqlite'), run.table)
-    : key === 'postgres' && run.postgres !== undefined ? countRows(run.postgres, run.table)
-      : rows;
+  const stored =
+    key === 'sqlite'
+      ? countSqliteRows(join(run.dir, 'imports.sqlite'), run.table)
+      : key === 'postgres' && run.postgres !== undefined
+        ? countRows(run.postgres, run.table)
+        : rows;
   if (stored !== rows) throw new Error(`${CASE_LABELS[key]}: the table holds ${stored} rows, expected ${rows}`);
   return report;
 }
@@ -120,7 +123,10 @@ async function main(): Promise<number> {
   if (typeof options === 'number') return options;
   const table = `bench_csv_${randomBytes(4).toString('hex')}`;
   const run: Run = { dir: mkdtempSync(join(tmpdir(), 'ferry-bench-csv-')), table, copyTable: `${table}_psql`, postgres: undefined };
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     process.once(signal, () => {
       progress(`bench: ${signal}, cleaning up`);
       cleanUp(run);

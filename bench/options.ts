@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { SERVER_NAMES, type ServerName } from './server-specs.js';
 import { parseNameList, parsePositiveInteger } from './arg-parsers.js';
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm } from './checksums.js';
+import { SERVER_NAMES, type ServerName } from './server-specs.js';
 
 export interface BenchOptions {
   runs: number;
@@ -61,9 +61,8 @@ function parseBaseline(text: string | undefined): string | undefined {
 
 /** The servers of --only; without it, every server (the baseline only when there is one). */
 function parseServers(only: string | undefined, baseline: string | undefined): ServerName[] {
-  const servers = only === undefined
-    ? SERVER_NAMES.filter((name) => name !== 'baseline' || baseline !== undefined)
-    : parseNameList('--only', only, SERVER_NAMES);
+  const servers =
+    only === undefined ? SERVER_NAMES.filter((name) => name !== 'baseline' || baseline !== undefined) : parseNameList('--only', only, SERVER_NAMES);
   if (servers.includes('baseline') && baseline === undefined) throw new Error('--only baseline needs --baseline <git-ref>');
   if (!servers.includes('baseline') && baseline !== undefined) throw new Error(`--baseline ${baseline} needs baseline in --only (e.g. --only ferry,baseline)`);
   return servers;

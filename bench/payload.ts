@@ -1,5 +1,5 @@
-import { once } from 'node:events';
 import { randomFillSync } from 'node:crypto';
+import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 
 /**

@@ -1,8 +1,8 @@
 import { cpus } from 'node:os';
-import { CHECKSUM_CASE, formatBytes, SMALL_CONCURRENCY, type BenchCase, type Measurement } from './cases.js';
+import { type BenchCase, CHECKSUM_CASE, formatBytes, type Measurement, SMALL_CONCURRENCY } from './cases.js';
 import type { ServerName, ServerSpec } from './server-specs.js';
 import { median } from './stats.js';
-import { num, targetJson, targetRow, type Target } from './targets.js';
+import { num, type Target, targetJson, targetRow } from './targets.js';
 
 const TARGET_SIZE = 1024 ** 3;
 const PEERS: readonly ServerName[] = ['peer-listen', 'peer-hono'];
@@ -76,8 +76,20 @@ function baselineTargets(results: Results): Target[] {
   if (label === undefined) return [];
   const goal = '≥ 0.95× (refactor within 5%)';
   return [
-    { name: `ferry ÷ baseline (${label}), 1 MiB chunks (MiB/s)`, value: pairedRatio(results, 'chunks-1mib', ['baseline']), unit: '×', goal, met: (v) => v >= 0.95 },
-    { name: `ferry ÷ baseline (${label}), 10 KiB uploads (uploads/s)`, value: pairedRatio(results, 'small-10kib', ['baseline']), unit: '×', goal, met: (v) => v >= 0.95 },
+    {
+      name: `ferry ÷ baseline (${label}), 1 MiB chunks (MiB/s)`,
+      value: pairedRatio(results, 'chunks-1mib', ['baseline']),
+      unit: '×',
+      goal,
+      met: (v) => v >= 0.95,
+    },
+    {
+      name: `ferry ÷ baseline (${label}), 10 KiB uploads (uploads/s)`,
+      value: pairedRatio(results, 'small-10kib', ['baseline']),
+      unit: '×',
+      goal,
+      met: (v) => v >= 0.95,
+    },
   ];
 }
 
@@ -88,14 +100,20 @@ function targets(results: Results): Target[] {
     { name: 'ferry ÷ faster peer, 1 MiB chunks (MiB/s)', value: pairedRatio(results, 'chunks-1mib', PEERS), unit: '×', goal: '≥ 2×', met: (v) => v >= 2 },
     { name: 'ferry ÷ faster peer, 10 KiB uploads (uploads/s)', value: pairedRatio(results, 'small-10kib', PEERS), unit: '×', goal: '≥ 2×', met: (v) => v >= 2 },
     {
-      name: 'ferry with Upload-Checksum ÷ without, 1 MiB chunks (MiB/s)', value: checksumRatio(results), unit: '×', goal: '≥ 0.85×', met: (v) => v >= 0.85,
+      name: 'ferry with Upload-Checksum ÷ without, 1 MiB chunks (MiB/s)',
+      value: checksumRatio(results),
+      unit: '×',
+      goal: '≥ 0.85×',
+      met: (v) => v >= 0.85,
     },
     { name: 'ferry ÷ bare, 8 MiB chunks (MiB/s)', value: pairedRatio(results, 'chunks-8mib', ['bare']), unit: '×', goal: '≥ 1×', met: (v) => v >= 1 },
     { name: 'ferry ÷ bare, one PATCH (MiB/s)', value: pairedRatio(results, 'one-patch', ['bare']), unit: '×', goal: '≥ 1×', met: (v) => v >= 1 },
     {
       name: `ferry peak RSS during the ${formatBytes(results.options.size)} uploads (max over all runs)`,
       value: ferryLargeRuns.length === 0 ? undefined : Math.max(...ferryLargeRuns.map((m) => m.rss.peakMiB)),
-      unit: 'MiB', goal: '< 150 MiB', met: (v) => v < 150,
+      unit: 'MiB',
+      goal: '< 150 MiB',
+      met: (v) => v < 150,
     },
   ];
 }
@@ -156,20 +174,26 @@ export function renderMarkdown(results: Results): string {
 }
 
 export function renderJson(results: Results): string {
-  return `${JSON.stringify({
-    generatedAt: new Date().toISOString(),
-    node: process.version,
-    cpus: cpus().length,
-    options: results.options,
-    loadBefore: results.loadBefore,
-    servers: results.servers.map((s) => ({ name: s.name, label: s.label })),
-    cases: results.cases.map((spec) => ({
-      ...spec,
-      cells: Object.fromEntries(results.servers.map((server) => {
-        const runs = results.runs(spec.key, server.name);
-        return [server.name, { median: medianOf(runs), runs }];
+  return `${JSON.stringify(
+    {
+      generatedAt: new Date().toISOString(),
+      node: process.version,
+      cpus: cpus().length,
+      options: results.options,
+      loadBefore: results.loadBefore,
+      servers: results.servers.map((s) => ({ name: s.name, label: s.label })),
+      cases: results.cases.map((spec) => ({
+        ...spec,
+        cells: Object.fromEntries(
+          results.servers.map((server) => {
+            const runs = results.runs(spec.key, server.name);
+            return [server.name, { median: medianOf(runs), runs }];
+          }),
+        ),
       })),
-    })),
-    targets: targets(results).map(targetJson),
-  }, null, 2)}\n`;
+      targets: targets(results).map(targetJson),
+    },
+    null,
+    2,
+  )}\n`;
 }

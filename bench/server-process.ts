@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TUS_PATH, type ServerSpec } from './server-specs.js';
+import { type ServerSpec, TUS_PATH } from './server-specs.js';
 
 const HOST = '127.0.0.1';
 const START_TIMEOUT_MS = 30_000;
@@ -25,7 +25,12 @@ export class ServerProcess {
   private outputTail = '';
   private stopping = false;
 
-  private constructor(readonly spec: ServerSpec, readonly dataDir: string, port: number, private readonly child: ChildProcess) {
+  private constructor(
+    readonly spec: ServerSpec,
+    readonly dataDir: string,
+    port: number,
+    private readonly child: ChildProcess,
+  ) {
     this.pid = child.pid ?? -1;
     this.baseUrl = `http://${HOST}:${port}`;
     const keepTail = (chunk: Buffer): void => {

@@ -24,8 +24,17 @@ function benchScript(file: string, extra: readonly string[]): ServerSpec['nodeAr
 }
 
 // ferry runs as in production (the Docker image): compiled by `npm run build`, no tsx.
-const ferryArgs: ServerSpec['nodeArgs'] = (host, port, dataDir) =>
-  ['dist/main.js', '--host', host, '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn'];
+const ferryArgs: ServerSpec['nodeArgs'] = (host, port, dataDir) => [
+  'dist/main.js',
+  '--host',
+  host,
+  '--port',
+  String(port),
+  '--data-dir',
+  dataDir,
+  '--log-level',
+  'warn',
+];
 
 export const SERVER_SPECS: Record<FixedServerName, ServerSpec> = {
   ferry: { name: 'ferry', label: 'ferry', cwd: REPO_ROOT, nodeArgs: ferryArgs },

@@ -21,8 +21,7 @@ export function verdict(target: Target): string {
 
 /** `| name | value | goal | verdict |`; `missing` says why a value is absent. */
 export function targetRow(target: Target, missing: string): string {
-  const value = target.value === undefined ? `n/a (${missing})`
-    : target.unit === '×' ? `${target.value.toFixed(2)}×` : `${num(target.value)} MiB`;
+  const value = target.value === undefined ? `n/a (${missing})` : target.unit === '×' ? `${target.value.toFixed(2)}×` : `${num(target.value)} MiB`;
   return `| ${target.name} | ${value} | ${target.goal} | ${verdict(target)} |`;
 }
 

@@ -1,4 +1,4 @@
-import { request, type Agent, type ClientRequest, type IncomingHttpHeaders } from 'node:http';
+import { type Agent, type ClientRequest, type IncomingHttpHeaders, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { writePayload } from './payload.js';
 import { TUS_PATH } from './server-specs.js';
@@ -19,7 +19,13 @@ interface Reply {
   body: string;
 }
 
-function send(ctx: ClientContext, url: URL, method: string, headers: Record<string, string>, writeBody?: (req: ClientRequest) => Promise<void>): Promise<Reply> {
+function send(
+  ctx: ClientContext,
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  writeBody?: (req: ClientRequest) => Promise<void>,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers, agent: ctx.agent, signal: ctx.signal, timeout: IDLE_TIMEOUT_MS }, (res) => {
       let body = '';
@@ -67,13 +73,19 @@ export async function createUpload(ctx: ClientContext, length: number): Promise<
  */
 export async function patchUpload(ctx: ClientContext, url: URL, offset: number, length: number, headers: Record<string, string> = {}): Promise<number> {
   const started = performance.now();
-  const reply = await send(ctx, url, 'PATCH', {
-    ...TUS,
-    'Upload-Offset': String(offset),
-    'Content-Type': 'application/offset+octet-stream',
-    'Content-Length': String(length),
-    ...headers,
-  }, (req) => writePayload(req, offset, length));
+  const reply = await send(
+    ctx,
+    url,
+    'PATCH',
+    {
+      ...TUS,
+      'Upload-Offset': String(offset),
+      'Content-Type': 'application/offset+octet-stream',
+      'Content-Length': String(length),
+      ...headers,
+    },
+    (req) => writePayload(req, offset, length),
+  );
   const latencyMs = performance.now() - started;
   const what = `PATCH at offset ${offset}`;
   expectStatus(reply, 204, what);
@@ -96,5 +108,10 @@ export async function deleteUpload(ctx: ClientContext, url: URL): Promise<void> 
 
 /** The upload id: the last path segment of its URL (the stored file's name for every server here). */
 export function uploadId(url: URL): string {
-  return decodeURIComponent(url.pathname.split('/').filter((part) => part !== '').at(-1) ?? '');
+  return decodeURIComponent(
+    url.pathname
+      .split('/')
+      .filter((part) => part !== '')
+      .at(-1) ?? '',
+  );
 }

@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { benchCases, runCase, runsOn, type BenchCase, type Measurement } from './cases.js';
-import { parseOptions, USAGE, type BenchOptions } from './options.js';
-import { renderJson, renderMarkdown, Results } from './report.js';
+import { readCommandLine } from './arg-parsers.js';
+import { type BaselineBuild, createBaselineBuild, removeAllBaselinesNow } from './baseline.js';
+import { type BenchCase, benchCases, type Measurement, runCase, runsOn } from './cases.js';
+import { type BenchOptions, parseOptions, USAGE } from './options.js';
+import { Results, renderJson, renderMarkdown } from './report.js';
 import { killAllServersNow, ServerProcess } from './server-process.js';
 import { createBaselineSpec, REPO_ROOT, SERVER_SPECS, type ServerName, type ServerSpec } from './server-specs.js';
-import { readCommandLine } from './arg-parsers.js';
-import { createBaselineBuild, removeAllBaselinesNow, type BaselineBuild } from './baseline.js';
 
 /**
  * The upload benchmark: ferry against stock @tus/server (two ways), a bare node:http
@@ -41,7 +41,12 @@ async function warmUp(servers: readonly ServerProcess[], options: BenchOptions):
 async function measure(servers: readonly ServerProcess[], options: BenchOptions, loadBefore: number): Promise<Results> {
   // The checksum case is ferry's alone.
   const cases = benchCases(options.size, options.smallCount, options.servers.includes('ferry') ? options.checksum : undefined);
-  const results = new Results(cases, servers.map((s) => s.spec), options, loadBefore);
+  const results = new Results(
+    cases,
+    servers.map((s) => s.spec),
+    options,
+    loadBefore,
+  );
   for (let run = 0; run < options.runs; run += 1) {
     // Rotate who goes first, so no server always follows the same neighbour.
     const order = servers.map((_, index) => servers[(index + run) % servers.length]);
@@ -99,7 +104,10 @@ process.on('exit', () => {
   killAllServersNow();
   removeAllBaselinesNow();
 });
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   process.once(signal, () => {
     progress(`bench: ${signal}, stopping the servers`);
     killAllServersNow();

@@ -14,7 +14,9 @@ function escapeCell(text: string): string {
 }
 
 export function settingsTable(): string {
-  const rows = Object.values(SETTINGS).map((s) => `| \`${s.flag}\` | \`${s.env}\` | ${s.default === '' ? '(empty)' : `\`${s.default}\``} | ${escapeCell(s.doc)} |`);
+  const rows = Object.values(SETTINGS).map(
+    (s) => `| \`${s.flag}\` | \`${s.env}\` | ${s.default === '' ? '(empty)' : `\`${s.default}\``} | ${escapeCell(s.doc)} |`,
+  );
   return ['| flag | environment | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }
 

@@ -71,7 +71,10 @@ export interface Ferry {
  * handlers on it; the import service (fed by every finished upload) with its sink; the hono
  * app and its Node server.
  */
-export function createFerry(config: Config, { logger = createLogger(config.logLevel), onUploadFinished, lockDrainTimeoutMs, authorize }: FerryOptions = {}): Ferry {
+export function createFerry(
+  config: Config,
+  { logger = createLogger(config.logLevel), onUploadFinished, lockDrainTimeoutMs, authorize }: FerryOptions = {},
+): Ferry {
   const metrics = createMetrics({ storeStats: () => store.stats() });
   const store = new FerryStore({
     directory: config.dataDir,
@@ -106,14 +109,35 @@ export function createFerry(config: Config, { logger = createLogger(config.logLe
   const tus = createTusHandlers(engine, { maxSize: config.maxSize, publicUrl: config.publicUrl });
   const ietf = createIetfHandlers({ engine, maxSize: config.maxSize, publicUrl: config.publicUrl });
   const health = { shuttingDown: false };
-  const app = createApp({ tus, ietf, store, metrics, logger, corsOrigins: config.corsOrigins, health, imports, schemas, clientDir: clientDirOf(config), authorize });
+  const app = createApp({
+    tus,
+    ietf,
+    store,
+    metrics,
+    logger,
+    corsOrigins: config.corsOrigins,
+    health,
+    imports,
+    schemas,
+    clientDir: clientDirOf(config),
+    authorize,
+  });
   const server = createHttpServer(app);
-  const stopSweep = config.uploadExpiresMs > 0
-    ? startExpirySweep({ store, events, intervalMs: config.expirySweepMs, onError: (error) => logger.error({ err: error }, 'expiry sweep failed') })
-    : () => undefined;
+  const stopSweep =
+    config.uploadExpiresMs > 0
+      ? startExpirySweep({ store, events, intervalMs: config.expirySweepMs, onError: (error) => logger.error({ err: error }, 'expiry sweep failed') })
+      : () => undefined;
 
   return {
-    app, store, engine, events, locker, metrics, logger, server, imports,
+    app,
+    store,
+    engine,
+    events,
+    locker,
+    metrics,
+    logger,
+    server,
+    imports,
     async listen() {
       loadedSchemas = await loadSchemasDir(config.schemasDir);
       const assembled = await store.recoverFinals();

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { sampleRss, type RssSummary } from '../proc-stats.js';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { type RssSummary, sampleRss } from '../proc-stats.js';
 
 const OUTPUT_TAIL_CHARS = 4_000;
 
@@ -23,7 +23,12 @@ export interface ChildOutcome {
  * time limit; rejects with the tail of its output when it fails, is killed or times out.
  * `seconds` is spawn to exit.
  */
-export function runChild(label: string, command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<ChildOutcome> {
+export function runChild(
+  label: string,
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });

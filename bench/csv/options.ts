@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { CASE_KEYS, type CaseKey } from './cases.js';
 import { parseNameList, parsePositiveInteger } from '../arg-parsers.js';
+import { CASE_KEYS, type CaseKey } from './cases.js';
 
 export interface CsvBenchOptions {
   rows: number;

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { userInfo } from 'node:os';
-import { createPostgresSink } from '../../src/imports/sinks/index.js';
 import type { Schema } from '../../src/csv/types.js';
+import { createPostgresSink } from '../../src/imports/sinks/index.js';
 
 /** The bench's database: loopback only, trust auth. */
 const HOST = '127.0.0.1';
@@ -26,7 +26,12 @@ export function psqlArgs(user: string, command: string): string[] {
 }
 
 function psql(user: string, command: string): string {
-  return execFileSync('psql', psqlArgs(user, command), { env: psqlEnv(), encoding: 'utf8', timeout: QUERY_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  return execFileSync('psql', psqlArgs(user, command), {
+    env: psqlEnv(),
+    encoding: 'utf8',
+    timeout: QUERY_TIMEOUT_MS,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 }
 
 /** The first role that can connect: $PGUSER, postgres, then the OS user. Throws with every attempt's error. */

@@ -1,8 +1,8 @@
 import { cpus } from 'node:os';
+import { num, type Target, targetJson, targetRow } from '../targets.js';
 import { CASE_LABELS, type CaseKey, type CaseResult } from './cases.js';
 import { DATA_DESCRIPTION } from './data.js';
 import { DEFAULT_ROWS } from './options.js';
-import { num, targetJson, targetRow, type Target } from '../targets.js';
 
 const MB = 1_000_000;
 
@@ -75,7 +75,9 @@ export function renderMarkdown(results: CsvBenchResults): string {
     '|---|---:|---:|---:|---:|---:|---|',
   ];
   for (const result of results.cases) {
-    lines.push(`| ${CASE_LABELS[result.key]} | ${num(mbPerSecond(result))} | ${Math.round(rowsPerSecond(result))} | ${num(result.seconds)} | ${cpuCell(result)} | ${result.rssStartMiB === null ? '' : `${num(result.rssStartMiB)} → `}${num(result.rssPeakMiB)} | ${comparison(results, result.key)} |`);
+    lines.push(
+      `| ${CASE_LABELS[result.key]} | ${num(mbPerSecond(result))} | ${Math.round(rowsPerSecond(result))} | ${num(result.seconds)} | ${cpuCell(result)} | ${result.rssStartMiB === null ? '' : `${num(result.rssStartMiB)} → `}${num(result.rssPeakMiB)} | ${comparison(results, result.key)} |`,
+    );
   }
   lines.push('', '| target | measured | goal | verdict |', '|---|---:|---|---|');
   for (const target of targets(results)) lines.push(targetRow(target, 'case not run'));
@@ -84,12 +86,21 @@ export function renderMarkdown(results: CsvBenchResults): string {
 }
 
 export function renderJson(results: CsvBenchResults): string {
-  return `${JSON.stringify({
-    generatedAt: new Date().toISOString(),
-    node: process.version,
-    cpus: cpus().length,
-    ...results,
-    cases: results.cases.map((result) => ({ ...result, mbPerSecond: mbPerSecond(result), rowsPerSecond: rowsPerSecond(result), ratio: ratio(results, result.key) ?? null })),
-    targets: targets(results).map(targetJson),
-  }, null, 2)}\n`;
+  return `${JSON.stringify(
+    {
+      generatedAt: new Date().toISOString(),
+      node: process.version,
+      cpus: cpus().length,
+      ...results,
+      cases: results.cases.map((result) => ({
+        ...result,
+        mbPerSecond: mbPerSecond(result),
+        rowsPerSecond: rowsPerSecond(result),
+        ratio: ratio(results, result.key) ?? null,
+      })),
+      targets: targets(results).map(targetJson),
+    },
+    null,
+    2,
+  )}\n`;
 }

@@ -4,7 +4,11 @@ import type { ErrorBody, ImportState, RejectedRowPage, ReportPage, SchemaDescrip
 export class ApiError extends Error {
   override readonly name = 'ApiError';
 
-  constructor(readonly status: number, readonly code: string | undefined, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string | undefined,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -3,7 +3,9 @@
 export type Attributes = Record<string, string | number | boolean | undefined>;
 
 export function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K, attributes: Attributes = {}, children: (Node | string)[] = [],
+  tag: K,
+  attributes: Attributes = {},
+  children: (Node | string)[] = [],
 ): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {

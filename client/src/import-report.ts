@@ -25,15 +25,16 @@ export interface ImportReport {
  * the counts, errors per column, the bad rows with each offending cell marked, and a link to
  * errors.csv.
  */
-export function createImportReport({
-  container, importId, schema, pollMs = 400, maxPollMs = 3000, reportLimit = 100,
-}: ImportReportOptions): ImportReport {
+export function createImportReport({ container, importId, schema, pollMs = 400, maxPollMs = 3000, reportLimit = 100 }: ImportReportOptions): ImportReport {
   const headingId = uniqueId('import');
   const status = element('p', { class: 'import-status', role: 'status' });
   const progress = element('progress', { class: 'import-progress', max: 100, value: 0, 'aria-labelledby': headingId, hidden: true });
   const details = element('div', { class: 'import-details' });
   const section = element('section', { class: 'import', 'aria-labelledby': headingId }, [
-    element('h3', { id: headingId }, [`Import as “${schema}”`]), status, progress, details,
+    element('h3', { id: headingId }, [`Import as “${schema}”`]),
+    status,
+    progress,
+    details,
   ]);
   container.append(section);
 
@@ -99,11 +100,13 @@ export function createImportReport({
       details.append(element('p', { class: 'problem' }, [`The list of errors could not be loaded: ${(error as Error).message}`]));
     }
     if (state.summary.rowsFailed > 0 || state.summary.errorCount > 0) {
-      details.append(element('p', {}, [
-        element('a', { href: `${importPath(state.id)}/errors.csv`, download: `${state.id}-errors.csv`, class: 'errors-csv' }, [
-          'Download the rejected rows (errors.csv)',
+      details.append(
+        element('p', {}, [
+          element('a', { href: `${importPath(state.id)}/errors.csv`, download: `${state.id}-errors.csv`, class: 'errors-csv' }, [
+            'Download the rejected rows (errors.csv)',
+          ]),
         ]),
-      ]));
+      );
     }
   }
 
@@ -147,9 +150,10 @@ export function describeOutcome(state: ImportState): string {
     if (mode === 'validate') return `All ${plural(summary.rowsRead, 'row')} are valid (validate mode: nothing was written).`;
     return `Imported ${summary.rowsImported.toLocaleString('en')} of ${plural(summary.rowsRead, 'row')}.`;
   }
-  const bad = summary.rowsFailed > 0
-    ? `${plural(summary.rowsFailed, 'row')} of ${summary.rowsRead.toLocaleString('en')} ${summary.rowsFailed === 1 ? 'has' : 'have'} errors`
-    : `The file has ${plural(summary.errorCount, 'error')}`;
+  const bad =
+    summary.rowsFailed > 0
+      ? `${plural(summary.rowsFailed, 'row')} of ${summary.rowsRead.toLocaleString('en')} ${summary.rowsFailed === 1 ? 'has' : 'have'} errors`
+      : `The file has ${plural(summary.errorCount, 'error')}`;
   if (mode === 'all-or-nothing') return `${bad}, so nothing was imported (all-or-nothing).${stopped}`;
   if (mode === 'skip-bad-rows') return `${bad}: ${plural(summary.rowsImported, 'good row')} imported, the bad ones skipped.${stopped}`;
   return `${bad} (validate mode: nothing was written).${stopped}`;
@@ -163,18 +167,22 @@ function countsList({ summary }: ImportState): HTMLElement {
     ['Errors', summary.errorCount],
     ['Warnings', summary.warningCount],
   ];
-  return element('dl', { class: 'counts' }, counts.map(([label, value]) => element('div', {}, [
-    element('dt', {}, [label]), element('dd', {}, [value.toLocaleString('en')]),
-  ])));
+  return element(
+    'dl',
+    { class: 'counts' },
+    counts.map(([label, value]) => element('div', {}, [element('dt', {}, [label]), element('dd', {}, [value.toLocaleString('en')])])),
+  );
 }
 
 function errorsPerColumn(byColumn: [string, number][]): HTMLElement {
   const headingId = uniqueId('per-column');
   return element('div', { class: 'per-column' }, [
     element('h4', { id: headingId }, ['Errors per column']),
-    element('ul', { 'aria-labelledby': headingId }, byColumn.map(([column, count]) => element('li', {}, [
-      element('span', { class: 'column-name' }, [column]), ` ${count.toLocaleString('en')}`,
-    ]))),
+    element(
+      'ul',
+      { 'aria-labelledby': headingId },
+      byColumn.map(([column, count]) => element('li', {}, [element('span', { class: 'column-name' }, [column]), ` ${count.toLocaleString('en')}`])),
+    ),
   ]);
 }
 
@@ -203,15 +211,16 @@ function labelKey(label: string): string {
  * file order (an error goes to its field's position, else to the label matching its column);
  * without: the schema's columns. An error column found in neither gets a column of its own.
  */
-function tableLayout(errors: readonly ReportEntry[], schemaColumns: readonly string[], rejected: RejectedRowPage | undefined, wholeRows: readonly RejectedRow[]) {
+function tableLayout(
+  errors: readonly ReportEntry[],
+  schemaColumns: readonly string[],
+  rejected: RejectedRowPage | undefined,
+  wholeRows: readonly RejectedRow[],
+) {
   const columns: TableColumn[] = [];
   const placed = new Map<ReportEntry, number>();
   if (rejected !== undefined && rejected.header.length > 0) {
-    const width = Math.max(
-      rejected.header.length,
-      ...wholeRows.map((row) => row.fields.length),
-      ...errors.map((entry) => entry.field ?? 0),
-    );
+    const width = Math.max(rejected.header.length, ...wholeRows.map((row) => row.fields.length), ...errors.map((entry) => entry.field ?? 0));
     for (let position = 0; position < width; position += 1) {
       columns.push({ label: rejected.header[position] ?? `Field ${position + 1}`, position });
     }
@@ -260,20 +269,35 @@ export function badRowsTable(errors: readonly ReportEntry[], schemaColumns: read
   const headingId = uniqueId('bad-rows');
   const shown = total > errors.length ? ` (the first ${plural(errors.length, 'error')} of ${total.toLocaleString('en')} report entries)` : '';
   const table = element('table', { class: 'bad-rows', 'aria-labelledby': headingId }, [
-    element('thead', {}, [element('tr', {}, [
-      element('th', { scope: 'col' }, ['Row']),
-      element('th', { scope: 'col' }, ['Problems']),
-      ...columns.map((column) => element('th', { scope: 'col' }, [column.label])),
-    ])]),
-    element('tbody', {}, [...rows.values()].map((badRow) => element('tr', { 'data-row': badRow.row }, [
-      element('th', { scope: 'row' }, [String(badRow.row)]),
-      element('td', { class: 'problems' }, [element('ul', {}, badRow.all.map((entry) => element('li', {}, [entry.message])))]),
-      ...columns.map((column, index) => cell(column, badRow, badRow.byColumn.get(index))),
-    ]))),
+    element('thead', {}, [
+      element('tr', {}, [
+        element('th', { scope: 'col' }, ['Row']),
+        element('th', { scope: 'col' }, ['Problems']),
+        ...columns.map((column) => element('th', { scope: 'col' }, [column.label])),
+      ]),
+    ]),
+    element(
+      'tbody',
+      {},
+      [...rows.values()].map((badRow) =>
+        element('tr', { 'data-row': badRow.row }, [
+          element('th', { scope: 'row' }, [String(badRow.row)]),
+          element('td', { class: 'problems' }, [
+            element(
+              'ul',
+              {},
+              badRow.all.map((entry) => element('li', {}, [entry.message])),
+            ),
+          ]),
+          ...columns.map((column, index) => cell(column, badRow, badRow.byColumn.get(index))),
+        ]),
+      ),
+    ),
   ]);
-  const hint = wholeRows.length > 0
-    ? 'Each row is shown as the file has it; a marked cell holds a bad value, and the problems are in words beside the row number. Wide tables scroll sideways.'
-    : 'Each marked cell holds a bad value; the problems are in words beside the row number. Wide tables scroll sideways.';
+  const hint =
+    wholeRows.length > 0
+      ? 'Each row is shown as the file has it; a marked cell holds a bad value, and the problems are in words beside the row number. Wide tables scroll sideways.'
+      : 'Each marked cell holds a bad value; the problems are in words beside the row number. Wide tables scroll sideways.';
   return element('div', { class: 'bad-rows-block' }, [
     element('h4', { id: headingId }, [`Rows with errors${shown}`]),
     element('p', { class: 'hint' }, [hint]),
@@ -286,14 +310,25 @@ function cell(column: TableColumn, badRow: BadRow, entries: ReportEntry[] | unde
   const raw = column.position === undefined ? undefined : badRow.whole?.fields[column.position];
   if (entries === undefined) return element('td', { 'data-column': column.label }, raw === undefined ? [] : [raw]);
   const value = raw ?? entries.find((entry) => entry.value !== null)?.value ?? '';
-  return element('td', {
-    class: 'bad', 'data-column': column.label, 'aria-invalid': 'true', title: entries.map((entry) => entry.message).join('\n'),
-  }, [value === '' ? element('em', {}, ['(empty)']) : value]);
+  return element(
+    'td',
+    {
+      class: 'bad',
+      'data-column': column.label,
+      'aria-invalid': 'true',
+      title: entries.map((entry) => entry.message).join('\n'),
+    },
+    [value === '' ? element('em', {}, ['(empty)']) : value],
+  );
 }
 
 function warningList(warnings: readonly ReportEntry[]): HTMLElement {
   return element('details', { class: 'warnings' }, [
     element('summary', {}, [`Warnings (${warnings.length.toLocaleString('en')})`]),
-    element('ul', {}, warnings.map((entry) => element('li', {}, [entry.message]))),
+    element(
+      'ul',
+      {},
+      warnings.map((entry) => element('li', {}, [entry.message])),
+    ),
   ]);
 }

@@ -27,17 +27,22 @@ function main(): void {
   const chunkSize = chunkSizeFrom(window.location.search);
   const maxSize = fetchMaxSize(endpoint).catch(() => undefined);
   void maxSize.then((max) => {
-    limits.textContent = max === undefined ? 'Any size. Uploads resume after a dropped connection or a reload.'
-      : `Up to ${formatBytes(max)} per file. Uploads resume after a dropped connection or a reload.`;
+    limits.textContent =
+      max === undefined
+        ? 'Any size. Uploads resume after a dropped connection or a reload.'
+        : `Up to ${formatBytes(max)} per file. Uploads resume after a dropped connection or a reload.`;
   });
 
-  fetchSchemas().then((schemas) => {
-    for (const schema of schemas) {
-      schemaSelect.append(element('option', { value: schema.name }, [schema.title ? `${schema.name}: ${schema.title}` : schema.name]));
-    }
-  }, (error: unknown) => {
-    pageStatus.textContent = `The import schemas could not be loaded (${(error as Error).message}); files can still be uploaded.`;
-  });
+  fetchSchemas().then(
+    (schemas) => {
+      for (const schema of schemas) {
+        schemaSelect.append(element('option', { value: schema.name }, [schema.title ? `${schema.name}: ${schema.title}` : schema.name]));
+      }
+    },
+    (error: unknown) => {
+      pageStatus.textContent = `The import schemas could not be loaded (${(error as Error).message}); files can still be uploaded.`;
+    },
+  );
   const syncMode = (): void => {
     modeSelect.disabled = schemaSelect.value === '';
   };
@@ -47,7 +52,8 @@ function main(): void {
   void listUnfinished(unfinished);
 
   setUpDropZone({
-    zone, input,
+    zone,
+    input,
     async onFiles(files) {
       const schema = schemaSelect.value === '' ? undefined : schemaSelect.value;
       const mode = IMPORT_MODES.find((value) => value === modeSelect.value) as ImportMode | undefined;
@@ -69,9 +75,13 @@ async function listUnfinished(container: HTMLElement): Promise<void> {
   container.hidden = false;
   container.replaceChildren(
     element('p', {}, ['Unfinished uploads from an earlier visit. Pick the same file again to continue where it stopped:']),
-    element('ul', {}, previous.map((upload) => element('li', {}, [
-      `${upload.metadata.filename ?? 'a file'} (${upload.size === null ? 'size unknown' : formatBytes(upload.size)})`,
-    ]))),
+    element(
+      'ul',
+      {},
+      previous.map((upload) =>
+        element('li', {}, [`${upload.metadata.filename ?? 'a file'} (${upload.size === null ? 'size unknown' : formatBytes(upload.size)})`]),
+      ),
+    ),
   );
 }
 

@@ -19,9 +19,7 @@ export function statusOf(error: Error): number | undefined {
 }
 
 export function tooLargeMessage(maxSize: number | undefined): string {
-  return maxSize === undefined
-    ? 'This file is larger than the server accepts.'
-    : `This file is larger than the server accepts (max ${formatBytes(maxSize)}).`;
+  return maxSize === undefined ? 'This file is larger than the server accepts.' : `This file is larger than the server accepts (max ${formatBytes(maxSize)}).`;
 }
 
 /**

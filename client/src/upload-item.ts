@@ -1,4 +1,4 @@
-import { Upload, type DetailedError, type PreviousUpload } from 'tus-js-client';
+import { type DetailedError, type PreviousUpload, Upload } from 'tus-js-client';
 import { importIdOf } from './api.js';
 import { element, uniqueId } from './element.js';
 import { formatBytes, formatSpeed, percentOf } from './format.js';
@@ -50,7 +50,9 @@ export function createUploadItem(options: UploadItemOptions): UploadItem {
       element('span', { class: 'file-name', id: nameId }, [file.name]),
       element('span', { class: 'file-size' }, [formatBytes(file.size)]),
     ]),
-    progress, numbers, status,
+    progress,
+    numbers,
+    status,
     element('div', { class: 'actions' }, [pause, resume]),
     links,
   ]);

@@ -1,5 +1,5 @@
-import { isAppError, type AppError } from '../errors/app-error.js';
 import type { SchemaProblem } from '../csv/schema/index.js';
+import { type AppError, isAppError } from '../errors/app-error.js';
 import { EXIT_UNAVAILABLE, EXIT_USAGE } from './exit-codes.js';
 
 /**
@@ -9,7 +9,11 @@ import { EXIT_UNAVAILABLE, EXIT_USAGE } from './exit-codes.js';
 export class CommandError extends Error {
   override readonly name = 'CommandError';
 
-  constructor(message: string, readonly exitCode: number, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
   }
 }
@@ -69,7 +73,10 @@ function tableMismatchMessage(error: AppError): string {
   const parts = [
     listPart('missing columns', details.missingColumns),
     listPart('extra columns', details.extraColumns),
-    listPart('changed types', (details.changedTypes as { column: string }[] | undefined)?.map((change) => change.column)),
+    listPart(
+      'changed types',
+      (details.changedTypes as { column: string }[] | undefined)?.map((change) => change.column),
+    ),
     details.primaryKey === undefined ? '' : 'another primary key',
   ].filter((part) => part !== '');
   return `${error.message.replace(/\.$/, '')}${parts.length > 0 ? ` (${parts.join('; ')})` : ''}`;

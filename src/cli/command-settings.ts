@@ -1,5 +1,5 @@
 import { readSetting } from '../config/load-config.js';
-import { SETTINGS, type Config, type SettingName } from '../config/settings.js';
+import { type Config, SETTINGS, type SettingName } from '../config/settings.js';
 import { usageError } from './command-args.js';
 
 /**
@@ -7,11 +7,7 @@ import { usageError } from './command-args.js';
  * `FERRY_*` environment variable, then default) and validated by the same parsers, without
  * checking the server's settings the command never uses. Every problem is reported at once.
  */
-export function readCommandSettings<N extends SettingName>(
-  names: readonly N[],
-  flags: ReadonlyMap<string, string>,
-  env: NodeJS.ProcessEnv,
-): Pick<Config, N> {
+export function readCommandSettings<N extends SettingName>(names: readonly N[], flags: ReadonlyMap<string, string>, env: NodeJS.ProcessEnv): Pick<Config, N> {
   const values: Partial<Record<SettingName, unknown>> = {};
   const problems: string[] = [];
   for (const name of names) {

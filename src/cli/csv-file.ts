@@ -1,5 +1,5 @@
 import type { Stats } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { usageError } from './command-args.js';
 
 export interface CsvFile {

@@ -5,7 +5,7 @@ import type { ImportSummary } from '../imports/types.js';
 import { reportFailure } from './command-failure.js';
 import { openCsvFile } from './csv-file.js';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEMS } from './exit-codes.js';
-import { readImportOptions, type ImportCommandOptions } from './import-options.js';
+import { type ImportCommandOptions, readImportOptions } from './import-options.js';
 import { createProgressBar } from './progress-bar.js';
 import { formatTextReport, type ImportReport } from './report-format.js';
 import { resolveSchema } from './resolve-schema.js';

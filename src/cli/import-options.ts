@@ -1,7 +1,7 @@
 import { parseChoice, parseInteger } from '../config/parsers.js';
 import type { Config } from '../config/settings.js';
 import type { ImportMode } from '../imports/types.js';
-import { parseCommandArgs, readValue, usageError, type FlagSpec } from './command-args.js';
+import { type FlagSpec, parseCommandArgs, readValue, usageError } from './command-args.js';
 import { readCommandSettings, settingFlags } from './command-settings.js';
 
 const IMPORT_SETTINGS = ['dataDir', 'databaseUrl', 'schemasDir'] as const;

@@ -39,7 +39,10 @@ export async function checkServerSchema(endpoint: string, name: string): Promise
   if (status !== 404) throw badAnswer(`cannot read the schema at ${url}`, status, body);
   const list = await getJson(serverUrl(endpoint, 'schemas'));
   const known = ((list.body as { schemas?: { name: string }[] } | undefined)?.schemas ?? []).map((schema) => schema.name);
-  throw new CommandError(`unknown schema "${name}" on ${serverUrl(endpoint, '')} (${known.length > 0 ? `known: ${known.join(', ')}` : 'it has no schemas'})`, EXIT_USAGE);
+  throw new CommandError(
+    `unknown schema "${name}" on ${serverUrl(endpoint, '')} (${known.length > 0 ? `known: ${known.join(', ')}` : 'it has no schemas'})`,
+    EXIT_USAGE,
+  );
 }
 
 export interface ImportWaitOptions {

@@ -2,7 +2,7 @@
 const LISTEN_PROBLEMS: Record<string, string> = {
   EADDRINUSE: 'the port is already in use (another ferry, or another program); choose another with --port or FERRY_PORT',
   EACCES: 'permission denied (ports below 1024 need privileges); choose another with --port or FERRY_PORT',
-  EADDRNOTAVAIL: 'the address is not one of this machine\'s; choose another with --host or FERRY_HOST',
+  EADDRNOTAVAIL: "the address is not one of this machine's; choose another with --host or FERRY_HOST",
 };
 
 /**

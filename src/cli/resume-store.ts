@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import * as tus from 'tus-js-client';
 import type { PreviousUpload, UrlStorage } from 'tus-js-client';
+import * as tus from 'tus-js-client';
 
 // tus-js-client's Node build exports FileUrlStorage, but its type declarations omit it.
 const { FileUrlStorage } = tus as unknown as { FileUrlStorage: new (file: string) => UrlStorage };

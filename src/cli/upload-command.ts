@@ -8,7 +8,7 @@ import { EXIT_INTERRUPTED, EXIT_OK } from './exit-codes.js';
 import { checkServerSchema, waitForImport } from './import-wait.js';
 import { formatTextReport, type ImportReport } from './report-format.js';
 import { createResumeStore, type ResumeStore } from './resume-store.js';
-import { uploadFile, type ServerContact } from './upload-file.js';
+import { type ServerContact, uploadFile } from './upload-file.js';
 import { uploadMetadata } from './upload-metadata.js';
 import { readUploadOptions, type UploadCommandOptions } from './upload-options.js';
 import { createUploadProgress, type UploadProgress } from './upload-progress.js';

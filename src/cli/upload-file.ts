@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
-import * as tus from 'tus-js-client';
 import type { HttpRequest, HttpResponse, PreviousUpload } from 'tus-js-client';
+import * as tus from 'tus-js-client';
 import { CommandError } from './command-failure.js';
 import { EXIT_UNAVAILABLE, EXIT_USAGE } from './exit-codes.js';
 import type { ResumeStore } from './resume-store.js';
@@ -97,8 +97,14 @@ export async function uploadFile(options: UploadFileOptions): Promise<UploadedFi
     signal.addEventListener('abort', onAbort, { once: true });
     const forget = (): void => signal.removeEventListener('abort', onAbort);
     settle = {
-      resolve: (uploaded) => { forget(); resolve(uploaded); },
-      reject: (error) => { forget(); reject(error); },
+      resolve: (uploaded) => {
+        forget();
+        resolve(uploaded);
+      },
+      reject: (error) => {
+        forget();
+        reject(error);
+      },
     };
     upload.start();
   });

@@ -1,7 +1,7 @@
 import { readSetting } from '../config/load-config.js';
 import { parseByteSize, parseChoice, parseInteger } from '../config/parsers.js';
 import type { ImportMode } from '../imports/types.js';
-import { parseCommandArgs, readValue, usageError, type FlagSpec } from './command-args.js';
+import { type FlagSpec, parseCommandArgs, readValue, usageError } from './command-args.js';
 import { IMPORT_MODES } from './import-options.js';
 import { localUrl } from './local-url.js';
 
@@ -70,7 +70,7 @@ function servedEndpoint(env: NodeJS.ProcessEnv, problems: string[]): string | un
   }
   if ('problem' in host || 'problem' in port) return undefined;
   if (port.value === 0) {
-    problems.push('--url: no --url or FERRY_URL, and FERRY_PORT is 0 (a random port): give the server\'s URL with --url');
+    problems.push("--url: no --url or FERRY_URL, and FERRY_PORT is 0 (a random port): give the server's URL with --url");
     return undefined;
   }
   return `${localUrl(host.value as string, port.value as number)}/files/`;

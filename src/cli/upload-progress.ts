@@ -1,4 +1,4 @@
-import { renderBar, type ProgressStream } from './progress-bar.js';
+import { type ProgressStream, renderBar } from './progress-bar.js';
 
 export interface UploadProgressOptions {
   /** Where progress goes; a terminal gets bars, anything else plain lines. */

@@ -1,5 +1,5 @@
 import { appError } from '../errors/catalogue.js';
-import { SETTINGS, type Config, type SettingName } from './settings.js';
+import { type Config, SETTINGS, type SettingName } from './settings.js';
 
 export interface ConfigProblem {
   setting: string;
@@ -31,15 +31,11 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
 }
 
 /** One setting: its flag, else its `FERRY_*` environment variable, else its default; parsed. */
-export function readSetting(
-  name: SettingName, flags: ReadonlyMap<string, string>, env: NodeJS.ProcessEnv,
-): { value: unknown } | { problem: ConfigProblem } {
+export function readSetting(name: SettingName, flags: ReadonlyMap<string, string>, env: NodeJS.ProcessEnv): { value: unknown } | { problem: ConfigProblem } {
   const setting = SETTINGS[name];
   const fromFlag = flags.get(setting.flag);
   const fromEnv = env[setting.env];
-  const [raw, source] = fromFlag !== undefined ? [fromFlag, setting.flag]
-    : fromEnv !== undefined ? [fromEnv, setting.env]
-    : [setting.default, 'default'];
+  const [raw, source] = fromFlag !== undefined ? [fromFlag, setting.flag] : fromEnv !== undefined ? [fromEnv, setting.env] : [setting.default, 'default'];
   try {
     return { value: setting.parse(raw) };
   } catch (error) {

@@ -1,8 +1,20 @@
 /** Value parsers for the settings table. Each returns the value or throws a plain message. */
 
 const SIZE_UNITS: Record<string, number> = {
-  '': 1, b: 1, k: 1024, kb: 1000, kib: 1024, m: 1024 ** 2, mb: 1000 ** 2, mib: 1024 ** 2,
-  g: 1024 ** 3, gb: 1000 ** 3, gib: 1024 ** 3, t: 1024 ** 4, tb: 1000 ** 4, tib: 1024 ** 4,
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1000,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1000 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1000 ** 3,
+  gib: 1024 ** 3,
+  t: 1024 ** 4,
+  tb: 1000 ** 4,
+  tib: 1024 ** 4,
 };
 
 export function parseInteger(min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -54,7 +66,10 @@ export function parseHttpUrlOrEmpty(raw: string): string {
 
 /** `*` or a comma-separated list of origins such as `https://app.example.com`. */
 export function parseOrigins(raw: string): string[] {
-  const origins = raw.split(',').map((origin) => origin.trim()).filter(Boolean);
+  const origins = raw
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
   if (origins.length === 0) throw new Error('give "*" or at least one origin');
   for (const origin of origins) {
     if (origin === '*') continue;

@@ -1,6 +1,4 @@
-import {
-  parseByteSize, parseChoice, parseDatabaseUrl, parseHttpUrlOrEmpty, parseInteger, parseOrigins, parseString,
-} from './parsers.js';
+import { parseByteSize, parseChoice, parseDatabaseUrl, parseHttpUrlOrEmpty, parseInteger, parseOrigins, parseString } from './parsers.js';
 
 /**
  * The one table of settings: each has a flag, a `FERRY_*` environment variable, a
@@ -23,21 +21,81 @@ export const SETTINGS = {
   host: setting('--host', 'FERRY_HOST', '127.0.0.1', 'Address to listen on (the Docker image uses 0.0.0.0).', parseString),
   port: setting('--port', 'FERRY_PORT', '1080', 'TCP port to listen on (0 picks a free one).', parseInteger(0, 65535)),
   dataDir: setting('--data-dir', 'FERRY_DATA_DIR', './storage', 'Data directory: one file per upload plus its <id>.json.', parseString),
-  publicUrl: setting('--public-url', 'FERRY_PUBLIC_URL', '', 'Public base URL for Location headers, e.g. https://up.example.com. Empty: relative Locations.', parseHttpUrlOrEmpty),
+  publicUrl: setting(
+    '--public-url',
+    'FERRY_PUBLIC_URL',
+    '',
+    'Public base URL for Location headers, e.g. https://up.example.com. Empty: relative Locations.',
+    parseHttpUrlOrEmpty,
+  ),
   maxSize: setting('--max-size', 'FERRY_MAX_SIZE', '0', 'Largest upload accepted (Tus-Max-Size), e.g. 10GiB. 0: no limit.', parseByteSize),
-  uploadExpiresMs: setting('--upload-expires-ms', 'FERRY_UPLOAD_EXPIRES_MS', '604800000', 'Unfinished uploads expire this long after creation (expiration extension). 0: never.', parseInteger(0)),
+  uploadExpiresMs: setting(
+    '--upload-expires-ms',
+    'FERRY_UPLOAD_EXPIRES_MS',
+    '604800000',
+    'Unfinished uploads expire this long after creation (expiration extension). 0: never.',
+    parseInteger(0),
+  ),
   expirySweepMs: setting('--expiry-sweep-ms', 'FERRY_EXPIRY_SWEEP_MS', '3600000', 'How often expired unfinished uploads are deleted.', parseInteger(1000)),
-  sync: setting('--sync', 'FERRY_SYNC', 'interval', '"interval": fsync every sync interval and before completion; "always": fsync before every acknowledgement.', parseChoice(['interval', 'always'] as const)),
-  syncIntervalMs: setting('--sync-interval-ms', 'FERRY_SYNC_INTERVAL_MS', '1000', 'Milliseconds between fsyncs of an upload that is being written.', parseInteger(1, 3_600_000)),
-  queueCapacity: setting('--queue-capacity', 'FERRY_QUEUE_CAPACITY', '64', 'Chunks an upload\'s aggregator queues before its writer waits (backpressure).', parseInteger(1, 65_536)),
+  sync: setting(
+    '--sync',
+    'FERRY_SYNC',
+    'interval',
+    '"interval": fsync every sync interval and before completion; "always": fsync before every acknowledgement.',
+    parseChoice(['interval', 'always'] as const),
+  ),
+  syncIntervalMs: setting(
+    '--sync-interval-ms',
+    'FERRY_SYNC_INTERVAL_MS',
+    '1000',
+    'Milliseconds between fsyncs of an upload that is being written.',
+    parseInteger(1, 3_600_000),
+  ),
+  queueCapacity: setting(
+    '--queue-capacity',
+    'FERRY_QUEUE_CAPACITY',
+    '64',
+    "Chunks an upload's aggregator queues before its writer waits (backpressure).",
+    parseInteger(1, 65_536),
+  ),
   coalesceBytes: setting('--coalesce-bytes', 'FERRY_COALESCE_BYTES', '1MiB', 'Queued chunks are joined into writes of up to this size.', parseByteSize),
-  idleCloseMs: setting('--idle-close-ms', 'FERRY_IDLE_CLOSE_MS', '30000', 'An upload\'s file and aggregator close after this long without writes.', parseInteger(10)),
+  idleCloseMs: setting(
+    '--idle-close-ms',
+    'FERRY_IDLE_CLOSE_MS',
+    '30000',
+    "An upload's file and aggregator close after this long without writes.",
+    parseInteger(10),
+  ),
   corsOrigins: setting('--cors-origins', 'FERRY_CORS_ORIGINS', '*', 'Origins allowed by CORS: "*" or a comma-separated list.', parseOrigins),
-  shutdownTimeoutMs: setting('--shutdown-timeout-ms', 'FERRY_SHUTDOWN_TIMEOUT_MS', '10000', 'On SIGTERM/SIGINT, the longest wait for in-flight requests before exit.', parseInteger(0)),
+  shutdownTimeoutMs: setting(
+    '--shutdown-timeout-ms',
+    'FERRY_SHUTDOWN_TIMEOUT_MS',
+    '10000',
+    'On SIGTERM/SIGINT, the longest wait for in-flight requests before exit.',
+    parseInteger(0),
+  ),
   schemasDir: setting('--schemas-dir', 'FERRY_SCHEMAS_DIR', './schemas', 'Directory of CSV import schemas (*.json), checked at start.', parseString),
-  clientDir: setting('--client-dir', 'FERRY_CLIENT_DIR', '', 'Directory of the built browser page served at / (npm run build:client). Empty: client/dist beside ferry\'s code.', parseString),
-  databaseUrl: setting('--database-url', 'FERRY_DATABASE_URL', '', 'PostgreSQL URL for imported rows. Empty: SQLite in the data dir (imports.sqlite). Never logged.', parseDatabaseUrl),
-  logLevel: setting('--log-level', 'FERRY_LOG_LEVEL', 'info', 'pino log level.', parseChoice(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const)),
+  clientDir: setting(
+    '--client-dir',
+    'FERRY_CLIENT_DIR',
+    '',
+    "Directory of the built browser page served at / (npm run build:client). Empty: client/dist beside ferry's code.",
+    parseString,
+  ),
+  databaseUrl: setting(
+    '--database-url',
+    'FERRY_DATABASE_URL',
+    '',
+    'PostgreSQL URL for imported rows. Empty: SQLite in the data dir (imports.sqlite). Never logged.',
+    parseDatabaseUrl,
+  ),
+  logLevel: setting(
+    '--log-level',
+    'FERRY_LOG_LEVEL',
+    'info',
+    'pino log level.',
+    parseChoice(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+  ),
 };
 
 export type SettingName = keyof typeof SETTINGS;

@@ -14,24 +14,24 @@ export type CellType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'd
  */
 export type ReportCode =
   // cells
-  | 'type-error'        // the cell is not a value of the column's type
-  | 'constraint-error'  // required, minimum/maximum, minLength/maxLength, pattern, enum
-  | 'unique-error'      // a repeated value in a unique column, or a repeated primary key
+  | 'type-error' // the cell is not a value of the column's type
+  | 'constraint-error' // required, minimum/maximum, minLength/maxLength, pattern, enum
+  | 'unique-error' // a repeated value in a unique column, or a repeated primary key
   // rows
-  | 'missing-cell'      // the row has fewer fields than the header
-  | 'extra-cell'        // the row has more fields than the header
-  | 'blank-row'         // a row with no content (a warning, not an error)
+  | 'missing-cell' // the row has fewer fields than the header
+  | 'extra-cell' // the row has more fields than the header
+  | 'blank-row' // a row with no content (a warning, not an error)
   // header (file-level)
-  | 'missing-label'     // a required column is not in the header
-  | 'duplicate-label'   // two header cells name the same column
-  | 'extra-label'       // a header cell names no column (an error, or a warning when unknown columns are ignored)
-  | 'type-row-error'    // the declared type row does not match the schema
+  | 'missing-label' // a required column is not in the header
+  | 'duplicate-label' // two header cells name the same column
+  | 'extra-label' // a header cell names no column (an error, or a warning when unknown columns are ignored)
+  | 'type-row-error' // the declared type row does not match the schema
   // the file itself
-  | 'encoding-error'    // bytes that are not valid in the declared encoding (with the byte offset)
-  | 'quote-error'       // an unclosed quote, or text after a closing quote
+  | 'encoding-error' // bytes that are not valid in the declared encoding (with the byte offset)
+  | 'quote-error' // an unclosed quote, or text after a closing quote
   | 'record-size-error' // a record longer than the limit
-  | 'empty-file'        // no header at all
-  | 'max-errors';       // the import stopped after maxErrors (one entry, then nothing more)
+  | 'empty-file' // no header at all
+  | 'max-errors'; // the import stopped after maxErrors (one entry, then nothing more)
 
 /** One problem, as the report, the API and errors.csv show it. */
 export interface ReportEntry {

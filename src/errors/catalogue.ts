@@ -24,7 +24,10 @@ export const ERROR_CATALOGUE = {
   UPLOAD_CHECKSUM_INVALID: { status: 400, message: 'Upload-Checksum is malformed: "<algorithm> <Base64 digest>" is expected.' },
   UPLOAD_ABORTED: { status: 400, message: 'The request was aborted before its body arrived.' },
   UPLOAD_STORE_FAILED: { status: 500, message: 'The server could not store the data.' },
-  UPLOAD_CONCAT_INVALID: { status: 400, message: 'Upload-Concat must be "partial", or "final;" and the space-separated URLs of partial uploads on this server.' },
+  UPLOAD_CONCAT_INVALID: {
+    status: 400,
+    message: 'Upload-Concat must be "partial", or "final;" and the space-separated URLs of partial uploads on this server.',
+  },
   UPLOAD_CONCAT_PART_NOT_FOUND: { status: 404, message: 'An upload named in Upload-Concat does not exist.' },
   UPLOAD_CONCAT_NOT_PARTIAL: { status: 400, message: 'An upload named in Upload-Concat was not created as a partial upload (Upload-Concat: partial).' },
   UPLOAD_FINAL_IMMUTABLE: { status: 403, message: 'A final upload is built from its partial uploads: it takes no data of its own.' },
@@ -32,8 +35,14 @@ export const ERROR_CATALOGUE = {
   UPLOAD_EXTENSION_UNSUPPORTED: { status: 501, message: 'This tus extension is not supported.' },
   TUS_VERSION_UNSUPPORTED: { status: 412, message: 'The Tus-Resumable version is missing or not supported.' },
   // uploads (IETF resumable uploads, src/protocols/ietf/)
-  UPLOAD_PROTOCOL_MISMATCH: { status: 409, message: 'The upload was created with the other protocol (tus or IETF resumable uploads); resume it with that one.' },
-  UPLOAD_INTEROP_VERSION_UNSUPPORTED: { status: 400, message: 'Upload-Draft-Interop-Version names a draft version this server does not speak (it speaks 6 and 8).' },
+  UPLOAD_PROTOCOL_MISMATCH: {
+    status: 409,
+    message: 'The upload was created with the other protocol (tus or IETF resumable uploads); resume it with that one.',
+  },
+  UPLOAD_INTEROP_VERSION_UNSUPPORTED: {
+    status: 400,
+    message: 'Upload-Draft-Interop-Version names a draft version this server does not speak (it speaks 6 and 8).',
+  },
   UPLOAD_COMPLETE_INVALID: { status: 400, message: 'Upload-Complete is missing or not a structured-field boolean (?0 or ?1).' },
   UPLOAD_ALREADY_COMPLETE: { status: 400, message: 'The upload is already complete: nothing more can be appended.' },
   UPLOAD_HEADER_NOT_ALLOWED: { status: 400, message: 'This request must not carry Upload-Offset, Upload-Complete or Upload-Length (interop version 6).' },
@@ -56,7 +65,7 @@ export const ERROR_CATALOGUE = {
   IMPORT_REQUEST_INVALID: { status: 400, message: 'The import request is invalid.' },
   IMPORT_NOT_CSV: { status: 422, message: 'The upload is not a CSV file: its first KiB holds binary data (NUL bytes).' },
   IMPORT_EMPTY_FILE: { status: 422, message: 'The upload is empty: it has no header row.' },
-  IMPORT_FILE_REJECTED: { status: 422, message: 'The header (or type row) does not match the schema, so no row was read; see the import\'s errors.' },
+  IMPORT_FILE_REJECTED: { status: 422, message: "The header (or type row) does not match the schema, so no row was read; see the import's errors." },
   IMPORT_INTERRUPTED: { status: 500, message: 'The import was interrupted twice (the server stopped while it ran) and is not tried again.' },
   IMPORT_SERVICE_CLOSED: { status: 503, message: 'The import service is closed: it takes no new imports while the server stops.' },
   // config

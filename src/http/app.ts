@@ -5,7 +5,7 @@ import type { ImportService } from '../imports/index.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { IetfHandlers } from '../protocols/ietf/index.js';
 import type { TusHandlers } from '../protocols/tus/index.js';
-import { allowAll, type Authorize } from './authorize.js';
+import { type Authorize, allowAll } from './authorize.js';
 import type { AppEnv } from './context.js';
 import { createErrorHook } from './error-hook.js';
 import { createFilesRoute } from './files/files-route.js';
@@ -45,7 +45,19 @@ export interface AppDeps {
  * No bodyLimit or timeout middleware on /files: sizes are enforced while streaming, and
  * uploads may take hours. / is the browser page. Every error goes through the error hook.
  */
-export function createApp({ tus, ietf, store, metrics, logger, corsOrigins, health, imports, schemas, clientDir, authorize = allowAll }: AppDeps): Hono<AppEnv> {
+export function createApp({
+  tus,
+  ietf,
+  store,
+  metrics,
+  logger,
+  corsOrigins,
+  health,
+  imports,
+  schemas,
+  clientDir,
+  authorize = allowAll,
+}: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(createRequestId(), createAccessLog({ logger }), createRequestMetrics(metrics), createCors({ origins: corsOrigins }));
   app.onError(createErrorHook());

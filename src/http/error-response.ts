@@ -1,4 +1,4 @@
-import { isAppError, type AppError } from '../errors/app-error.js';
+import { type AppError, isAppError } from '../errors/app-error.js';
 import { appError, ERROR_CATALOGUE } from '../errors/catalogue.js';
 
 /** Anything thrown, as an AppError: unknown errors are INTERNAL_ERROR carrying the original as cause. */
@@ -12,8 +12,6 @@ export function toAppError(error: unknown): AppError {
  */
 export function errorResponse(error: AppError, headers: Record<string, string> = {}): Response {
   const catalogued = (ERROR_CATALOGUE as Record<string, { message: string } | undefined>)[error.code];
-  const body = error.status >= 500
-    ? { error: { code: error.code, message: catalogued?.message ?? ERROR_CATALOGUE.INTERNAL_ERROR.message } }
-    : error.toJSON();
+  const body = error.status >= 500 ? { error: { code: error.code, message: catalogued?.message ?? ERROR_CATALOGUE.INTERNAL_ERROR.message } } : error.toJSON();
   return new Response(JSON.stringify(body), { status: error.status, headers: { ...headers, 'Content-Type': 'application/json' } });
 }

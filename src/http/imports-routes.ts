@@ -1,7 +1,7 @@
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { isAppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
-import { parseImportRequest, requestInvalid, type ImportService, type ProblemKind, type RequestProblem } from '../imports/index.js';
+import { type ImportService, type ProblemKind, parseImportRequest, type RequestProblem, requestInvalid } from '../imports/index.js';
 import type { AppEnv } from './context.js';
 import { createTextStream } from './text-stream.js';
 

@@ -21,7 +21,11 @@ const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
  * an HTTP/1.0 client), or when a field would not be a valid header line.
  */
 export function sendInterimResponse(
-  request: IncomingMessage, response: ServerResponse, status: number, reason: string, fields: Record<string, string>,
+  request: IncomingMessage,
+  response: ServerResponse,
+  status: number,
+  reason: string,
+  fields: Record<string, string>,
 ): boolean {
   if (response.headersSent || response.writableEnded || !(status >= 100 && status <= 199)) return false;
   if (request.httpVersionMajor !== 1 || request.httpVersionMinor < 1) return false;

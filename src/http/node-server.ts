@@ -1,4 +1,4 @@
-import { STATUS_CODES, type Server } from 'node:http';
+import { type Server, STATUS_CODES } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { AppEnv } from './context.js';
@@ -26,9 +26,10 @@ STATUS_CODES[460] ??= 'Checksum Mismatch';
  *   read `c.env.incoming` themselves and never touch the web body it would wrap.
  * - `overrideGlobalObjects` (default) keeps hono's light Request/Response: no copies.
  */
-export function createHttpServer(app: Hono<AppEnv>, {
-  headersTimeoutMs = 60_000, keepAliveTimeoutMs = 5_000, idleSocketTimeoutMs = 120_000,
-}: HttpServerOptions = {}): Server {
+export function createHttpServer(
+  app: Hono<AppEnv>,
+  { headersTimeoutMs = 60_000, keepAliveTimeoutMs = 5_000, idleSocketTimeoutMs = 120_000 }: HttpServerOptions = {},
+): Server {
   const server = createAdaptorServer({
     fetch: app.fetch,
     autoCleanupIncoming: true,

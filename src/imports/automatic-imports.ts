@@ -4,7 +4,7 @@ import { isAppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
 import { DEFAULT_MAX_ERRORS, DEFAULT_MODE, parseMetadataMode } from './import-request.js';
 import { importIdForUpload } from './records/import-ids.js';
-import { fail, newRecord, type ImportRecord } from './records/import-record.js';
+import { fail, type ImportRecord, newRecord } from './records/import-record.js';
 import type { ImportRecords } from './records/import-records.js';
 import type { ImportableUpload, UploadSource } from './upload-source.js';
 

@@ -40,8 +40,8 @@ export function parseImportRequest(body: unknown): ImportRequest {
   const fields = body as Record<string, unknown>;
   const problems: RequestProblem[] = [];
   const { uploadId, schema, mode, maxErrors } = fields;
-  if (typeof uploadId !== 'string' || uploadId === '') problems.push({ field: 'uploadId', message: 'must be a non-empty string (the upload\'s id)' });
-  if (typeof schema !== 'string' || schema === '') problems.push({ field: 'schema', message: 'must be a non-empty string (a schema\'s name)' });
+  if (typeof uploadId !== 'string' || uploadId === '') problems.push({ field: 'uploadId', message: "must be a non-empty string (the upload's id)" });
+  if (typeof schema !== 'string' || schema === '') problems.push({ field: 'schema', message: "must be a non-empty string (a schema's name)" });
   if (mode !== undefined && !isImportMode(mode)) problems.push({ field: 'mode', message: MODE_MESSAGE });
   if (maxErrors !== undefined && !isMaxErrors(maxErrors)) problems.push({ field: 'maxErrors', message: MAX_ERRORS_MESSAGE });
   for (const key of Object.keys(fields)) {

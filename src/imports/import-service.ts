@@ -6,7 +6,7 @@ import { DEFAULT_MAX_ERRORS, DEFAULT_MODE, type ImportRequest } from './import-r
 import { resumeInterruptedImports } from './interrupted-imports.js';
 import { importsDirectory } from './records/import-files.js';
 import { createImportId } from './records/import-ids.js';
-import { newRecord, type ImportRecord } from './records/import-record.js';
+import { type ImportRecord, newRecord } from './records/import-record.js';
 import { createImportRecords } from './records/import-records.js';
 import { createImportReports, type ImportReports } from './records/import-reports.js';
 import { createInProcessImportQueue } from './run/import-queue.js';
@@ -59,7 +59,13 @@ export interface ImportService extends ImportReports {
  * rejected rows are streamed to NDJSON files beside it, never held in memory.
  */
 export function createImportService({
-  dataDir, schemas, sink, store, logger, batchSize = 1000, progressIntervalMs = 1000,
+  dataDir,
+  schemas,
+  sink,
+  store,
+  logger,
+  batchSize = 1000,
+  progressIntervalMs = 1000,
 }: ImportServiceOptions): ImportService {
   const records = createImportRecords(importsDirectory(dataDir));
   const queue = createInProcessImportQueue({

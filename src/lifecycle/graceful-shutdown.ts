@@ -25,7 +25,11 @@ export interface GracefulShutdownOptions {
  * finish within `timeoutMs`, exit 1. A second signal exits at once with 1.
  */
 export function installGracefulShutdown({
-  target, logger, timeoutMs, signals = ['SIGTERM', 'SIGINT'], exit = (code) => process.exit(code),
+  target,
+  logger,
+  timeoutMs,
+  signals = ['SIGTERM', 'SIGINT'],
+  exit = (code) => process.exit(code),
 }: GracefulShutdownOptions): void {
   let started = false;
   const onSignal = (signal: NodeJS.Signals): void => {

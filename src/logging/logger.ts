@@ -1,4 +1,4 @@
-import { pino, type DestinationStream, type LevelWithSilent, type Logger } from 'pino';
+import { type DestinationStream, type LevelWithSilent, type Logger, pino } from 'pino';
 import pretty from 'pino-pretty';
 
 /**
@@ -6,9 +6,18 @@ import pretty from 'pino-pretty';
  * headers or metadata on purpose; this is the net under that rule.
  */
 const REDACTED_PATHS = [
-  'authorization', 'cookie', 'metadata', 'uploadMetadata',
-  '*.authorization', '*.cookie', '*.metadata', '*.uploadMetadata',
-  '*.headers.authorization', '*.headers.cookie', '*.headers["set-cookie"]', '*.headers["upload-metadata"]',
+  'authorization',
+  'cookie',
+  'metadata',
+  'uploadMetadata',
+  '*.authorization',
+  '*.cookie',
+  '*.metadata',
+  '*.uploadMetadata',
+  '*.headers.authorization',
+  '*.headers.cookie',
+  '*.headers["set-cookie"]',
+  '*.headers["upload-metadata"]',
 ];
 
 /**

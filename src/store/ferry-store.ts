@@ -1,25 +1,22 @@
 import { mkdirSync } from 'node:fs';
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DataStore, type Upload as TusUpload } from '@tus/utils';
 import { isAppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
+import { hasExpired, isFinished, type Upload } from '../uploads/upload.js';
+import type { AppendResult, ByteSource, UploadStore } from '../uploads/upload-store.js';
 import { assemblyFileOf } from './concatenate.js';
 import { createFileReadStream, resolveByteRange } from './download.js';
 import { FinalAssembly } from './final-assembly.js';
 import { PendingFinals } from './pending-finals.js';
 import { toStoreError } from './store-errors.js';
-import { hasExpired, isFinished, type Upload } from '../uploads/upload.js';
-import type { UploadStore } from '../uploads/upload-store.js';
-import {
-  createUploadFiles, deleteUploadFiles, listUploadIds, readStoredUpload, toTusUpload, toUpload, uploadInfoOf,
-} from './upload-files.js';
-import { resolveUploadPaths, type UploadPaths } from './upload-paths.js';
+import type { ByteRange, Download, FerryStoreOptions, StoreObserver, StoreStats } from './types.js';
+import { createUploadFiles, deleteUploadFiles, listUploadIds, readStoredUpload, toTusUpload, toUpload, uploadInfoOf } from './upload-files.js';
 import { UploadInfoCache } from './upload-info-cache.js';
+import { resolveUploadPaths, type UploadPaths } from './upload-paths.js';
 import type { UploadWriter } from './upload-writer.js';
 import { WriterRegistry } from './writer-registry.js';
-import type { AppendResult, ByteSource } from '../uploads/upload-store.js';
-import type { ByteRange, Download, FerryStoreOptions, StoreObserver, StoreStats } from './types.js';
 
 /**
  * The upload store, a @tus DataStore: in `options.directory`, one data file per upload
@@ -46,8 +43,12 @@ export class FerryStore extends DataStore implements UploadStore {
     this.#observer = options.observer;
     this.#registry = new WriterRegistry(options, this.#infoCache);
     this.#assembly = new FinalAssembly({
-      directory: this.#directory, registry: this.#registry, infoCache: this.#infoCache, pendingFinals: this.#pendingFinals,
-      readUpload: (id) => this.readUpload(id), observer: this.#observer,
+      directory: this.#directory,
+      registry: this.#registry,
+      infoCache: this.#infoCache,
+      pendingFinals: this.#pendingFinals,
+      readUpload: (id) => this.readUpload(id),
+      observer: this.#observer,
     });
     mkdirSync(this.#directory, { recursive: true });
     this.extensions = ['creation', 'creation-with-upload', 'creation-defer-length', 'termination'];
@@ -280,9 +281,12 @@ export class FerryStore extends DataStore implements UploadStore {
 
   /** Closes `id`'s writer (inside its lane) before its files go; a failure to close does not stop the deletion. */
   async #closeForDeletion(id: string): Promise<void> {
-    await this.#registry.take(id)?.close(appError('UPLOAD_GONE')).catch((error: unknown) => {
-      this.#observer?.onError?.(error as Error, id);
-    });
+    await this.#registry
+      .take(id)
+      ?.close(appError('UPLOAD_GONE'))
+      .catch((error: unknown) => {
+        this.#observer?.onError?.(error as Error, id);
+      });
   }
 
   /** Closes a finished upload's writer; its bytes are already fsynced, so a failure is only reported. */

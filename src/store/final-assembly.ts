@@ -1,13 +1,13 @@
-import { isFinished, type Upload } from '../uploads/upload.js';
 import { isAppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
+import { isFinished, type Upload } from '../uploads/upload.js';
 import { concatenateFiles } from './concatenate.js';
 import type { PendingFinals } from './pending-finals.js';
-import { listUploadIds, readStoredUpload, toUpload, writeUploadInfo, type UploadInfo } from './upload-files.js';
-import { resolveUploadPaths } from './upload-paths.js';
-import type { UploadInfoCache } from './upload-info-cache.js';
-import type { WriterRegistry } from './writer-registry.js';
 import type { StoreObserver } from './types.js';
+import { listUploadIds, readStoredUpload, toUpload, type UploadInfo, writeUploadInfo } from './upload-files.js';
+import type { UploadInfoCache } from './upload-info-cache.js';
+import { resolveUploadPaths } from './upload-paths.js';
+import type { WriterRegistry } from './writer-registry.js';
 
 export interface FinalAssemblyOptions {
   directory: string;
@@ -97,9 +97,12 @@ export class FinalAssembly {
       assembled = { ...info, size };
       await writeUploadInfo(paths, assembled, infoCache);
     } else if (info.size !== size) {
-      throw appError('UPLOAD_STORE_FAILED', { message: 'The partial uploads do not add up to the final upload\'s length.', details: { uploadId: finalId } });
+      throw appError('UPLOAD_STORE_FAILED', { message: "The partial uploads do not add up to the final upload's length.", details: { uploadId: finalId } });
     }
-    await concatenateFiles(paths.data, parts.map((part) => ({ file: resolveUploadPaths(directory, part.id).data, size: part.offset })));
+    await concatenateFiles(
+      paths.data,
+      parts.map((part) => ({ file: resolveUploadPaths(directory, part.id).data, size: part.offset })),
+    );
     pendingFinals.delete(finalId);
     return toUpload(assembled, size);
   }

@@ -1,4 +1,4 @@
-import { isAppError, type AppError } from '../errors/app-error.js';
+import { type AppError, isAppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
 
 /** OS error codes that mean "there is no such upload" (a directory where a data file should be counts). */

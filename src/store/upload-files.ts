@@ -5,7 +5,7 @@ import type { Upload, UploadConcat } from '../uploads/upload.js';
 import { errnoCode, toStoreError } from './store-errors.js';
 import { isUploadConcat } from './upload-concat.js';
 import type { UploadInfoCache } from './upload-info-cache.js';
-import { uploadIdOfInfoFile, type UploadPaths } from './upload-paths.js';
+import { type UploadPaths, uploadIdOfInfoFile } from './upload-paths.js';
 
 /**
  * What `<id>.json` holds: what the data file cannot tell. There is no offset in it: the
@@ -190,7 +190,7 @@ function parseUploadInfo(text: string, id: string): UploadInfo {
 }
 
 function corruptInfo(id: string, cause?: unknown) {
-  return appError('UPLOAD_STORE_FAILED', { message: 'The upload\'s info file is corrupt.', cause, details: { uploadId: id } });
+  return appError('UPLOAD_STORE_FAILED', { message: "The upload's info file is corrupt.", cause, details: { uploadId: id } });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,21 +1,18 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import type { Upload as TusUpload } from '@tus/utils';
 import { Aggregator, type AggregatorStats } from '../aggregator/index.js';
 import type { AppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
-import { toStoreError } from './store-errors.js';
 import { isFinished, type Upload } from '../uploads/upload.js';
-import { readUploadInfo, toTusUpload, toUpload, writeUploadInfo, type UploadInfo } from './upload-files.js';
-import type { UploadPaths } from './upload-paths.js';
-import type { UploadInfoCache } from './upload-info-cache.js';
 import type { AppendResult, ByteSource } from '../uploads/upload-store.js';
+import { toStoreError } from './store-errors.js';
 import type { FerryStoreOptions } from './types.js';
+import { readUploadInfo, toTusUpload, toUpload, type UploadInfo, writeUploadInfo } from './upload-files.js';
+import type { UploadInfoCache } from './upload-info-cache.js';
+import type { UploadPaths } from './upload-paths.js';
 
 /** The store options a writer needs. */
-export type UploadWriterSettings = Pick<
-  FerryStoreOptions,
-  'syncAlways' | 'syncIntervalMs' | 'queueCapacity' | 'coalesceBytes' | 'idleCloseMs' | 'observer'
->;
+export type UploadWriterSettings = Pick<FerryStoreOptions, 'syncAlways' | 'syncIntervalMs' | 'queueCapacity' | 'coalesceBytes' | 'idleCloseMs' | 'observer'>;
 
 export interface UploadWriterOptions {
   id: string;
@@ -282,9 +279,8 @@ export class UploadWriter {
   }
 
   async #writeOnce(chunks: readonly Buffer[], position: number): Promise<number> {
-    const { bytesWritten } = chunks.length === 1
-      ? await this.#handle.write(chunks[0], 0, chunks[0].length, position)
-      : await this.#handle.writev(chunks, position);
+    const { bytesWritten } =
+      chunks.length === 1 ? await this.#handle.write(chunks[0], 0, chunks[0].length, position) : await this.#handle.writev(chunks, position);
     if (bytesWritten === 0) throw new Error('The file accepted no bytes.');
     return bytesWritten;
   }
@@ -300,7 +296,10 @@ export class UploadWriter {
       await this.#handle.truncate(position);
       return position;
     } catch {
-      return this.#handle.stat().then((stats) => stats.size, () => position);
+      return this.#handle.stat().then(
+        (stats) => stats.size,
+        () => position,
+      );
     }
   }
 

@@ -1,9 +1,9 @@
 import type { AppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
-import type { UploadPaths } from './upload-paths.js';
-import type { UploadInfoCache } from './upload-info-cache.js';
-import { openUploadWriter, type UploadWriter, type UploadWriterSettings } from './upload-writer.js';
 import type { StoreStats } from './types.js';
+import type { UploadInfoCache } from './upload-info-cache.js';
+import type { UploadPaths } from './upload-paths.js';
+import { openUploadWriter, type UploadWriter, type UploadWriterSettings } from './upload-writer.js';
 
 const settled = (): void => undefined;
 
@@ -103,8 +103,6 @@ export class WriterRegistry {
   }
 
   readonly #closeIdle = (writer: UploadWriter): void => {
-    this.release(writer, appError('AGG_CLOSED')).catch(
-      (error: unknown) => this.#settings.observer?.onError?.(error as Error, writer.id),
-    );
+    this.release(writer, appError('AGG_CLOSED')).catch((error: unknown) => this.#settings.observer?.onError?.(error as Error, writer.id));
   };
 }

@@ -1,11 +1,11 @@
-import { isAppError, type AppError } from '../errors/app-error.js';
+import { type AppError, isAppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
 import { verifyChecksumBody } from './checksum-body.js';
 import type { ChecksumRequest } from './checksum-request.js';
 import type { UploadEvents } from './events.js';
 import type { FinishUpload } from './finish.js';
-import { withUploadLock, type UploadLocker } from './locker.js';
-import { readBody, type BodySource } from './read-body.js';
+import { type UploadLocker, withUploadLock } from './locker.js';
+import { type BodySource, readBody } from './read-body.js';
 import { isFinished, type Upload } from './upload.js';
 import type { UploadStore } from './upload-store.js';
 
@@ -67,9 +67,7 @@ export function tooMuch(length: number | undefined): AppError {
   return appError(length !== undefined ? 'UPLOAD_LENGTH_EXCEEDED' : 'UPLOAD_TOO_LARGE');
 }
 
-export function createUploadAppender({
-  store, locker, finishUpload, events, lockDrainTimeoutMs = 3000,
-}: UploadAppenderOptions): UploadAppender {
+export function createUploadAppender({ store, locker, finishUpload, events, lockDrainTimeoutMs = 3000 }: UploadAppenderOptions): UploadAppender {
   /**
    * Appends the body. A body that goes beyond the limit is stored up to it and then refused;
    * a client that goes away keeps what arrived. Either may have completed the upload, and
@@ -124,9 +122,10 @@ export function createUploadAppender({
         return await withUploadLock(locker, id, { signal, onReleaseRequested }, async () => {
           const target = await prepare();
           const source = readBody(body, { stop: stop.signal, onBytesReceived });
-          return appendBody(target, target.checksum === undefined
-            ? source
-            : verifyChecksumBody(source, target.checksum, { maxBytes: target.maxBytes, stop: stop.signal, readTrailer }));
+          return appendBody(
+            target,
+            target.checksum === undefined ? source : verifyChecksumBody(source, target.checksum, { maxBytes: target.maxBytes, stop: stop.signal, readTrailer }),
+          );
         });
       } finally {
         clearTimeout(drainTimer);

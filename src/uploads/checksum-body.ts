@@ -1,7 +1,7 @@
 import { appError } from '../errors/catalogue.js';
-import { CHECKSUM_ALGORITHM_NAMES, checksumAlgorithm, type ChunkDigest } from './checksum-algorithms.js';
+import { CHECKSUM_ALGORITHM_NAMES, type ChunkDigest, checksumAlgorithm } from './checksum-algorithms.js';
+import { type ChecksumRequest, type ExpectedChecksum, parseUploadChecksum, UPLOAD_CHECKSUM } from './checksum-request.js';
 import type { BodySource } from './read-body.js';
-import { parseUploadChecksum, UPLOAD_CHECKSUM, type ChecksumRequest, type ExpectedChecksum } from './checksum-request.js';
 
 export interface ChecksumBodyOptions {
   /** The most the body may add (see `bodyLimit`): a body beyond it is refused before anything past it is handed on. */

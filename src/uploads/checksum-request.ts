@@ -53,5 +53,5 @@ export function parseUploadChecksum(value: string): ExpectedChecksum {
 
 /** Whether a Trailer header (a comma-separated list of field names) names Upload-Checksum. */
 function announcesChecksumTrailer(value: string | null): boolean {
-  return value !== null && value.split(',').some((name) => name.trim().toLowerCase() === UPLOAD_CHECKSUM);
+  return (value ?? '').split(',').some((name) => name.trim().toLowerCase() === UPLOAD_CHECKSUM);
 }

@@ -1,7 +1,7 @@
 import { createUploadAppender, type UploadAppender } from './append.js';
 import type { UploadEvents } from './events.js';
 import { createFinishUpload, type FinishUpload } from './finish.js';
-import { withUploadLock, type UploadLocker } from './locker.js';
+import { type UploadLocker, withUploadLock } from './locker.js';
 import type { Upload } from './upload.js';
 import type { UploadStore } from './upload-store.js';
 

@@ -33,7 +33,11 @@ export interface UploadEvents {
 export function createUploadEvents(): UploadEvents {
   const listeners = new Map<UploadEventName, Array<UploadEventListener<never>>>();
 
-  async function continueFrom<K extends UploadEventName>(pending: Promise<void>, rest: Array<UploadEventListener<K>>, payload: UploadEventMap[K]): Promise<void> {
+  async function continueFrom<K extends UploadEventName>(
+    pending: Promise<void>,
+    rest: Array<UploadEventListener<K>>,
+    payload: UploadEventMap[K],
+  ): Promise<void> {
     await pending;
     for (const listener of rest) await listener(payload);
   }

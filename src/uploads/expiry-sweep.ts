@@ -18,13 +18,15 @@ export function startExpirySweep({ store, events, intervalMs, onError }: ExpiryS
   const timer = setInterval(() => {
     if (sweeping) return;
     sweeping = true;
-    store.deleteExpired().then(
-      async (deleted) => {
+    store
+      .deleteExpired()
+      .then(async (deleted) => {
         if (deleted > 0) await events.emit('expired', deleted);
-      },
-    ).catch(onError).finally(() => {
-      sweeping = false;
-    });
+      })
+      .catch(onError)
+      .finally(() => {
+        sweeping = false;
+      });
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);

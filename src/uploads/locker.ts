@@ -1,4 +1,3 @@
-
 export interface LockOptions {
   /** The request's abort signal: a waiter whose client went away leaves the queue (UPLOAD_LOCKED). */
   signal?: AbortSignal;

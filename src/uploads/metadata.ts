@@ -35,7 +35,9 @@ export function parseUploadMetadata(header: string): UploadMetadata {
 
 /** The Upload-Metadata header of `encoded`, pairs in the order they were given. */
 export function formatUploadMetadata(encoded: EncodedMetadata): string {
-  return Object.entries(encoded).map(([key, value]) => (value === null ? key : `${key} ${value}`)).join(',');
+  return Object.entries(encoded)
+    .map(([key, value]) => (value === null ? key : `${key} ${value}`))
+    .join(',');
 }
 
 /** The encoded form of text metadata (uploads stored before the encoded form was kept). */

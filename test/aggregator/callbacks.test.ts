@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Aggregator } from '../../src/aggregator/index.js';
-import { chunk, ControlledWrite, deferred, observe, Overlap, turns } from './harness.js';
+import { ControlledWrite, chunk, deferred, Overlap, observe, turns } from './harness.js';
 
 const failures = [
   {
@@ -17,7 +17,13 @@ describe('Aggregator onSync', () => {
   test('runs every syncIntervalMs while running, and not while stopped', async (t) => {
     t.mock.timers.enable({ apis: ['setInterval'] });
     let runs = 0;
-    const aggregator = new Aggregator({ write: () => undefined, onSync: () => void (runs += 1), syncIntervalMs: 100 });
+    const aggregator = new Aggregator({
+      write: () => undefined,
+      onSync: () => {
+        runs += 1;
+      },
+      syncIntervalMs: 100,
+    });
     aggregator.start();
 
     for (const [advanceMs, expected] of [
@@ -182,7 +188,12 @@ describe('Aggregator sync()', () => {
   test('reports a write failure like flush(), without running onSync', async () => {
     let syncs = 0;
     const output = new ControlledWrite();
-    const aggregator = new Aggregator({ write: output.write, onSync: () => void (syncs += 1) });
+    const aggregator = new Aggregator({
+      write: output.write,
+      onSync: () => {
+        syncs += 1;
+      },
+    });
     aggregator.start();
 
     await aggregator.write(chunk('a'));
@@ -242,7 +253,13 @@ describe('Aggregator onTick', () => {
     t.mock.timers.enable({ apis: ['setInterval'] });
     const output = new ControlledWrite();
     let ticks = 0;
-    const aggregator = new Aggregator({ write: output.write, tickIntervalMs: 10, onTick: () => void (ticks += 1) });
+    const aggregator = new Aggregator({
+      write: output.write,
+      tickIntervalMs: 10,
+      onTick: () => {
+        ticks += 1;
+      },
+    });
     aggregator.start();
 
     await aggregator.write(chunk('a'));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Aggregator } from '../../src/aggregator/index.js';
 import { isAppError } from '../../src/errors/app-error.js';
-import { chunk, ControlledWrite, observe, turns } from './harness.js';
+import { ControlledWrite, chunk, observe, turns } from './harness.js';
 
 function isWriteFailed(cause: unknown): (error: unknown) => boolean {
   return (error) => isAppError(error, 'AGG_WRITE_FAILED') && error.status === 500 && error.cause === cause;

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, test } from 'node:test';
 import { Aggregator } from '../../src/aggregator/index.js';
 import { isAppError } from '../../src/errors/app-error.js';
-import { chunk, ControlledWrite, deferred, observe, Overlap, turns } from './harness.js';
+import { ControlledWrite, chunk, deferred, Overlap, observe, turns } from './harness.js';
 
 const isClosed = (error: unknown): boolean => isAppError(error, 'AGG_CLOSED') && error.status === 503;
 
@@ -179,7 +179,12 @@ describe('Aggregator close', () => {
   test('drains an aggregator that was never started', async () => {
     let syncs = 0;
     const output = new ControlledWrite({ gated: false });
-    const aggregator = new Aggregator({ write: output.write, onSync: () => void (syncs += 1) });
+    const aggregator = new Aggregator({
+      write: output.write,
+      onSync: () => {
+        syncs += 1;
+      },
+    });
     await aggregator.write(chunk('queued '));
     await aggregator.write(chunk('while stopped'));
 
@@ -192,7 +197,12 @@ describe('Aggregator close', () => {
   test('is idempotent and final: same promise, one final sync, no restart, no sync()', async () => {
     let syncs = 0;
     const output = new ControlledWrite({ gated: false });
-    const aggregator = new Aggregator({ write: output.write, onSync: () => void (syncs += 1) });
+    const aggregator = new Aggregator({
+      write: output.write,
+      onSync: () => {
+        syncs += 1;
+      },
+    });
     aggregator.start();
 
     const first = aggregator.close();
@@ -218,7 +228,9 @@ describe('Aggregator close', () => {
     let syncs = 0;
     const aggregator = new Aggregator({
       write: () => undefined,
-      onSync: () => void (syncs += 1),
+      onSync: () => {
+        syncs += 1;
+      },
       syncIntervalMs: 10,
       onTick: () => {
         ticks += 1;
@@ -245,7 +257,13 @@ describe('Aggregator close', () => {
   test('rejects with AGG_WRITE_FAILED when a drained write fails; the final onSync still runs', async () => {
     let syncs = 0;
     const output = new ControlledWrite();
-    const aggregator = new Aggregator({ write: output.write, coalesceBytes: 0, onSync: () => void (syncs += 1) });
+    const aggregator = new Aggregator({
+      write: output.write,
+      coalesceBytes: 0,
+      onSync: () => {
+        syncs += 1;
+      },
+    });
     aggregator.start();
     await aggregator.write(chunk('a'));
     await aggregator.write(chunk('b'));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Aggregator } from '../../src/aggregator/index.js';
-import { chunk, ControlledWrite, observe, turns } from './harness.js';
+import { ControlledWrite, chunk, observe, turns } from './harness.js';
 
 describe('Aggregator writing', () => {
   test('one consumer writes serially, in order, for many concurrent writers', async () => {
@@ -20,7 +20,10 @@ describe('Aggregator writing', () => {
     assert.equal(records.length, 200);
     for (let writer = 0; writer < 20; writer += 1) {
       const own = records.filter((record) => record.startsWith(`w${writer}.`));
-      assert.deepEqual(own, Array.from({ length: 10 }, (_, index) => `w${writer}.${index}`));
+      assert.deepEqual(
+        own,
+        Array.from({ length: 10 }, (_, index) => `w${writer}.${index}`),
+      );
     }
     await aggregator.close();
   });
@@ -83,7 +86,10 @@ describe('Aggregator writing', () => {
 
     assert.equal(batches.length, 1);
     assert.equal(batches[0].byteLength, 6);
-    assert.ok(batches[0].chunks.every((data, index) => data === chunks[index]), 'the very same Buffers, not copies');
+    assert.ok(
+      batches[0].chunks.every((data, index) => data === chunks[index]),
+      'the very same Buffers, not copies',
+    );
     assert.deepEqual(single, [chunks[3], chunks[4]]);
     assert.equal(aggregator.stats().writes, 3);
     assert.equal(aggregator.stats().bytesWritten, 20);

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { createBaselineBuild } from '../../bench/baseline.js';
 import { benchCases, type Measurement } from '../../bench/cases.js';
 import { parseOptions } from '../../bench/options.js';
-import { renderMarkdown, Results } from '../../bench/report.js';
+import { Results, renderMarkdown } from '../../bench/report.js';
 import { createBaselineSpec, SERVER_SPECS } from '../../bench/server-specs.js';
 
 describe('bench:upload options', () => {
@@ -44,21 +44,43 @@ describe('bench:upload options', () => {
 
 describe('bench:upload report with a baseline', () => {
   const measurement = (throughput: number): Measurement => ({
-    throughput, wallSeconds: 1, patchCount: 1, patchP50Ms: 1, patchP99Ms: 1, serverCpuSeconds: 1, clientCpuSeconds: 0.1,
+    throughput,
+    wallSeconds: 1,
+    patchCount: 1,
+    patchP50Ms: 1,
+    patchP99Ms: 1,
+    serverCpuSeconds: 1,
+    clientCpuSeconds: 0.1,
     rss: { startMiB: 50, peakMiB: 60, endMiB: 55, samples: 20 },
   });
 
   it('prints ferry ÷ baseline for 1 MiB chunks and 10 KiB uploads, paired per run', () => {
     const cases = benchCases(64 * 1024 * 1024, 100, undefined);
-    const results = new Results(cases, [SERVER_SPECS.ferry, createBaselineSpec('/tmp/unused', 'abc1234')], {
-      runs: 3, size: 64 * 1024 * 1024, smallCount: 100, baseline: 'main',
-    }, 0);
+    const results = new Results(
+      cases,
+      [SERVER_SPECS.ferry, createBaselineSpec('/tmp/unused', 'abc1234')],
+      {
+        runs: 3,
+        size: 64 * 1024 * 1024,
+        smallCount: 100,
+        baseline: 'main',
+      },
+      0,
+    );
     // Paired ratios per run: 1 MiB chunks 1.0, 0.9, 1.2 (median 1.0); 10 KiB uploads 0.9, 0.8, 0.94 (median 0.9).
-    for (const [ferry, baseline] of [[100, 100], [90, 100], [120, 100]]) {
+    for (const [ferry, baseline] of [
+      [100, 100],
+      [90, 100],
+      [120, 100],
+    ]) {
       results.add('chunks-1mib', 'ferry', measurement(ferry));
       results.add('chunks-1mib', 'baseline', measurement(baseline));
     }
-    for (const [ferry, baseline] of [[450, 500], [400, 500], [470, 500]]) {
+    for (const [ferry, baseline] of [
+      [450, 500],
+      [400, 500],
+      [470, 500],
+    ]) {
       results.add('small-10kib', 'ferry', measurement(ferry));
       results.add('small-10kib', 'baseline', measurement(baseline));
     }

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CLIENT_CSP } from '../../src/http/routes/client-route.js';
-import { rawRequest, runCase, startFerry, type HttpCase } from '../http/harness.js';
+import { type HttpCase, rawRequest, runCase, startFerry } from '../http/harness.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const PAGE_HEADERS = { 'Content-Security-Policy': CLIENT_CSP, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache' };
@@ -20,10 +20,28 @@ const test = await startFerry({ clientDir });
 /** GET / and its assets: a fixed set of built files, each with its type and the page's CSP; nothing else is served. */
 describe('the browser page route', () => {
   const cases: HttpCase[] = [
-    { name: 'the page', method: 'GET', url: '/', status: 200, expectHeaders: { 'Content-Type': 'text/html; charset=utf-8', ...PAGE_HEADERS },
-      then: (response) => assert.equal(response.text, '<!doctype html><title>ferry</title>') },
-    { name: 'its script', method: 'GET', url: '/assets/app.js', status: 200, expectHeaders: { 'Content-Type': 'text/javascript; charset=utf-8', ...PAGE_HEADERS } },
-    { name: 'its styles', method: 'GET', url: '/assets/styles.css', status: 200, expectHeaders: { 'Content-Type': 'text/css; charset=utf-8', ...PAGE_HEADERS } },
+    {
+      name: 'the page',
+      method: 'GET',
+      url: '/',
+      status: 200,
+      expectHeaders: { 'Content-Type': 'text/html; charset=utf-8', ...PAGE_HEADERS },
+      then: (response) => assert.equal(response.text, '<!doctype html><title>ferry</title>'),
+    },
+    {
+      name: 'its script',
+      method: 'GET',
+      url: '/assets/app.js',
+      status: 200,
+      expectHeaders: { 'Content-Type': 'text/javascript; charset=utf-8', ...PAGE_HEADERS },
+    },
+    {
+      name: 'its styles',
+      method: 'GET',
+      url: '/assets/styles.css',
+      status: 200,
+      expectHeaders: { 'Content-Type': 'text/css; charset=utf-8', ...PAGE_HEADERS },
+    },
     { name: 'the page with a query', method: 'GET', url: '/?chunkSize=65536', status: 200, expectHeaders: { 'Content-Type': 'text/html; charset=utf-8' } },
     { name: 'HEAD of the page', method: 'HEAD', url: '/', status: 200, expectHeaders: { 'Content-Type': 'text/html; charset=utf-8' } },
     { name: 'a file of the directory that is not in the set', method: 'GET', url: '/secret.txt', status: 404, code: 'HTTP_NOT_FOUND' },
@@ -37,8 +55,17 @@ describe('the browser page route', () => {
 
   it('walks no path: only the exact request targets name the page, dot segments (encoded or not) are 404', async () => {
     const targets = [
-      '/assets/../secret.txt', '/assets/%2e%2e/secret.txt', '/%2e%2e/package.json', '/assets/..%2fsecret.txt',
-      '/assets/app.js/../../secret.txt', '/files/..', '/files/%2e%2e', '/assets/extra/../app.js', '/x/../', '//', '/assets//app.js',
+      '/assets/../secret.txt',
+      '/assets/%2e%2e/secret.txt',
+      '/%2e%2e/package.json',
+      '/assets/..%2fsecret.txt',
+      '/assets/app.js/../../secret.txt',
+      '/files/..',
+      '/files/%2e%2e',
+      '/assets/extra/../app.js',
+      '/x/../',
+      '//',
+      '/assets//app.js',
     ];
     for (const target of targets) {
       for (const method of ['GET', 'POST']) {

@@ -3,10 +3,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { buildClient } from '../../scripts/build-client.js';
 import { chromiumMissing, closeBrowserAndFerry, launchChromium } from '../support/chromium.js';
-import { spawnFerry, type FerryProcess } from '../support/ferry-process.js';
+import { type FerryProcess, spawnFerry } from '../support/ferry-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const SCHEMAS_DIR = path.resolve(import.meta.dirname, '../../schemas');
@@ -87,7 +87,10 @@ describe('the browser page, in Chromium', { skip: chromiumMissing, timeout: 90_0
   }
 
   function accessLines(from = 0): AccessLine[] {
-    return ferry.lines.slice(from).map((line) => JSON.parse(line) as AccessLine).filter((line) => line.msg === 'request completed');
+    return ferry.lines
+      .slice(from)
+      .map((line) => JSON.parse(line) as AccessLine)
+      .filter((line) => line.msg === 'request completed');
   }
 
   it('uploads a file picked through the labelled file input; the server holds the same bytes', async () => {
@@ -97,7 +100,7 @@ describe('the browser page, in Chromium', { skip: chromiumMissing, timeout: 90_0
 
     const item = await settledItem(page, 'photo.bin');
     assert.equal(await item.locator('.status').textContent(), 'Uploaded.');
-    assert.match(await item.locator('.numbers').textContent() ?? '', /^3 MiB of 3 MiB · 100%/);
+    assert.match((await item.locator('.numbers').textContent()) ?? '', /^3 MiB of 3 MiB · 100%/);
     assert.equal(await item.locator('progress').evaluate((bar: HTMLProgressElement) => bar.value === bar.max), true);
     assert.equal(await page.locator('#limits').textContent(), 'Up to 8 MiB per file. Uploads resume after a dropped connection or a reload.');
     const uploadId = await item.getAttribute('data-upload-id');
@@ -106,7 +109,7 @@ describe('the browser page, in Chromium', { skip: chromiumMissing, timeout: 90_0
     await closePage(page);
   });
 
-  it('resumes after a reload mid-upload from the server\'s offset: one POST, the next PATCH starts past 0', async () => {
+  it("resumes after a reload mid-upload from the server's offset: one POST, the next PATCH starts past 0", async () => {
     const chunkSize = 64 * 1024;
     const chunksBeforeReload = 3;
     const page = await openPage(`?chunkSize=${chunkSize}`);
@@ -116,13 +119,18 @@ describe('the browser page, in Chromium', { skip: chromiumMissing, timeout: 90_0
     // Let three PATCHes through, then hold the fourth: the page is reloaded while it waits.
     let patchesSeen = 0;
     let heldPatch!: () => void;
-    const patchHeld = new Promise<void>((resolve) => { heldPatch = resolve; });
-    await page.route((url) => url.pathname.startsWith('/files/'), async (route) => {
-      if (route.request().method() !== 'PATCH') return route.continue();
-      patchesSeen += 1;
-      if (patchesSeen <= chunksBeforeReload) return route.continue();
-      heldPatch();
+    const patchHeld = new Promise<void>((resolve) => {
+      heldPatch = resolve;
     });
+    await page.route(
+      (url) => url.pathname.startsWith('/files/'),
+      async (route) => {
+        if (route.request().method() !== 'PATCH') return route.continue();
+        patchesSeen += 1;
+        if (patchesSeen <= chunksBeforeReload) return route.continue();
+        heldPatch();
+      },
+    );
     await page.locator('#files').setInputFiles(file.path);
     await page.waitForFunction(() => (document.querySelector<HTMLProgressElement>('li.upload progress')?.value ?? 0) > 0, undefined, { timeout: WAIT_MS });
     await patchHeld;
@@ -138,14 +146,18 @@ describe('the browser page, in Chromium', { skip: chromiumMissing, timeout: 90_0
     page.on('request', (request) => {
       if (request.method() === 'PATCH') offsetsAfterReload.push(Number(request.headers()['upload-offset']));
     });
-    assert.match(await page.locator('#unfinished').textContent() ?? '', /resume-me\.bin \(2 MiB\)/, 'the page lists the unfinished upload');
+    assert.match((await page.locator('#unfinished').textContent()) ?? '', /resume-me\.bin \(2 MiB\)/, 'the page lists the unfinished upload');
     await page.locator('#files').setInputFiles(file.path);
 
     const item = await settledItem(page, 'resume-me.bin');
     assert.equal(await item.getAttribute('data-upload-id'), uploadId, 'the same upload continued');
-    assert.equal(offsetsAfterReload[0], chunksBeforeReload * chunkSize, 'the first PATCH after the reload starts at the server\'s offset');
+    assert.equal(offsetsAfterReload[0], chunksBeforeReload * chunkSize, "the first PATCH after the reload starts at the server's offset");
     const posts = accessLines(logFrom).filter((line) => line.method === 'POST' && line.route?.startsWith('/files'));
-    assert.deepEqual(posts.map((line) => [line.uploadId, line.status]), [[uploadId, 201]], 'exactly one POST created the upload');
+    assert.deepEqual(
+      posts.map((line) => [line.uploadId, line.status]),
+      [[uploadId, 201]],
+      'exactly one POST created the upload',
+    );
     assert.equal(await serverBytesHash(uploadId), file.sha256);
     const storedUploads = await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('tus::')));
     assert.deepEqual(storedUploads, [], 'a finished upload is removed from localStorage');
@@ -165,13 +177,18 @@ describe('the browser page, in Chromium', { skip: chromiumMissing, timeout: 90_0
     // Hold the second PATCH, so the upload is surely running when Pause is pressed.
     let patchesSeen = 0;
     let heldPatch!: () => void;
-    const patchHeld = new Promise<void>((resolve) => { heldPatch = resolve; });
-    await page.route((url) => url.pathname.startsWith('/files/'), async (route) => {
-      if (route.request().method() !== 'PATCH') return route.continue();
-      patchesSeen += 1;
-      if (patchesSeen === 1) return route.continue();
-      heldPatch();
+    const patchHeld = new Promise<void>((resolve) => {
+      heldPatch = resolve;
     });
+    await page.route(
+      (url) => url.pathname.startsWith('/files/'),
+      async (route) => {
+        if (route.request().method() !== 'PATCH') return route.continue();
+        patchesSeen += 1;
+        if (patchesSeen === 1) return route.continue();
+        heldPatch();
+      },
+    );
     await page.locator('#files').setInputFiles(file.path);
     await patchHeld;
     const item = page.locator('li.upload', { hasText: 'pause-me.bin' });
@@ -189,15 +206,18 @@ describe('the browser page, in Chromium', { skip: chromiumMissing, timeout: 90_0
   /** cars-bad.csv: rows 4 (MPG "eighteen") and 5 (Origin "Mars") are bad, rows 3 and 6 good. */
   async function writeBadCarsCsv(): Promise<string> {
     const csvPath = path.join(filesDir, 'cars-bad.csv');
-    await writeFile(csvPath, [
-      'Car;MPG;Cylinders;Displacement;Horsepower;Weight;Acceleration;Model;Origin',
-      'STRING;DOUBLE;INT;DOUBLE;DOUBLE;DOUBLE;DOUBLE;INT;CAT',
-      'Chevrolet Chevelle Malibu;18.0;8;307.0;130.0;3504.;12.0;70;US',
-      'Buick Skylark 320;eighteen;8;350.0;165.0;3693.;11.5;70;US',
-      'Plymouth Satellite;18.0;8;318.0;150.0;3436.;11.0;70;Mars',
-      'AMC Rebel SST;16.0;8;304.0;150.0;3433.;12.0;70;US',
-      '',
-    ].join('\n'));
+    await writeFile(
+      csvPath,
+      [
+        'Car;MPG;Cylinders;Displacement;Horsepower;Weight;Acceleration;Model;Origin',
+        'STRING;DOUBLE;INT;DOUBLE;DOUBLE;DOUBLE;DOUBLE;INT;CAT',
+        'Chevrolet Chevelle Malibu;18.0;8;307.0;130.0;3504.;12.0;70;US',
+        'Buick Skylark 320;eighteen;8;350.0;165.0;3693.;11.5;70;US',
+        'Plymouth Satellite;18.0;8;318.0;150.0;3436.;11.0;70;Mars',
+        'AMC Rebel SST;16.0;8;304.0;150.0;3433.;12.0;70;US',
+        '',
+      ].join('\n'),
+    );
     return csvPath;
   }
 
@@ -212,7 +232,17 @@ describe('the browser page, in Chromium', { skip: chromiumMissing, timeout: 90_0
     const table = report.locator('table.bad-rows');
     await table.waitFor({ timeout: WAIT_MS });
     assert.deepEqual(await table.locator('thead th').allTextContents(), [
-      'Row', 'Problems', 'Car', 'MPG', 'Cylinders', 'Displacement', 'Horsepower', 'Weight', 'Acceleration', 'Model', 'Origin',
+      'Row',
+      'Problems',
+      'Car',
+      'MPG',
+      'Cylinders',
+      'Displacement',
+      'Horsepower',
+      'Weight',
+      'Acceleration',
+      'Model',
+      'Origin',
     ]);
     assert.deepEqual(await table.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-row'))), ['4', '5']);
     return { item, report, table };
@@ -220,13 +250,15 @@ describe('the browser page, in Chromium', { skip: chromiumMissing, timeout: 90_0
 
   /** The cells of the table's body marked bad: row, column, text, class and title. */
   function markedCells(table: Locator) {
-    return table.locator('td[aria-invalid="true"]').evaluateAll((cells) => cells.map((cell) => ({
-      row: cell.closest('tr')?.getAttribute('data-row'),
-      column: cell.getAttribute('data-column'),
-      text: cell.textContent,
-      className: cell.className,
-      title: cell.getAttribute('title'),
-    })));
+    return table.locator('td[aria-invalid="true"]').evaluateAll((cells) =>
+      cells.map((cell) => ({
+        row: cell.closest('tr')?.getAttribute('data-row'),
+        column: cell.getAttribute('data-column'),
+        text: cell.textContent,
+        className: cell.className,
+        title: cell.getAttribute('title'),
+      })),
+    );
   }
 
   const MARKED = [
@@ -247,10 +279,14 @@ describe('the browser page, in Chromium', { skip: chromiumMissing, timeout: 90_0
     assert.deepEqual(counts, ['Rows read4', 'Rows imported0', 'Rows with errors2', 'Errors2', 'Warnings0']);
 
     assert.deepEqual(await markedCells(table), MARKED);
-    assert.deepEqual(await rowCells(table), [
-      ['Buick Skylark 320', 'eighteen', '8', '350.0', '165.0', '3693.', '11.5', '70', 'US'],
-      ['Plymouth Satellite', '18.0', '8', '318.0', '150.0', '3436.', '11.0', '70', 'Mars'],
-    ], 'every cell of a bad row is shown');
+    assert.deepEqual(
+      await rowCells(table),
+      [
+        ['Buick Skylark 320', 'eighteen', '8', '350.0', '165.0', '3693.', '11.5', '70', 'US'],
+        ['Plymouth Satellite', '18.0', '8', '318.0', '150.0', '3436.', '11.0', '70', 'Mars'],
+      ],
+      'every cell of a bad row is shown',
+    );
     const car = table.locator('tr[data-row="4"] td[data-column="Car"]');
     assert.equal(await car.textContent(), 'Buick Skylark 320');
     assert.equal(await car.getAttribute('aria-invalid'), null, 'a good cell of a bad row is not marked');
@@ -273,9 +309,15 @@ describe('the browser page, in Chromium', { skip: chromiumMissing, timeout: 90_0
 
   it('falls back to the bad cells only when the rejected rows cannot be read', async () => {
     const page = await openPage();
-    await page.route((url) => url.pathname.endsWith('/rejected-rows'), (route) => route.fulfill({
-      status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'INTERNAL_ERROR', message: 'Internal server error.' } }),
-    }));
+    await page.route(
+      (url) => url.pathname.endsWith('/rejected-rows'),
+      (route) =>
+        route.fulfill({
+          status: 500,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'INTERNAL_ERROR', message: 'Internal server error.' } }),
+        }),
+    );
     const { report, table } = await importBadCars(page);
     assert.deepEqual(await markedCells(table), MARKED);
     assert.deepEqual(await rowCells(table), [
@@ -295,11 +337,14 @@ describe('the browser page, in Chromium', { skip: chromiumMissing, timeout: 90_0
     assert.equal(await refused.locator('.status').textContent(), 'This file is larger than the server accepts (max 8 MiB).');
 
     const small = await writeRandomFile('offline.bin', 100 * 1024);
-    await page.route((url) => url.pathname.startsWith('/files'), (route) => route.abort('connectionrefused'));
+    await page.route(
+      (url) => url.pathname.startsWith('/files'),
+      (route) => route.abort('connectionrefused'),
+    );
     await page.locator('#files').setInputFiles(small.path);
     const item = page.locator('li.upload', { hasText: 'offline.bin' });
     await item.and(page.locator('[data-state="retrying"]')).waitFor({ timeout: WAIT_MS });
-    assert.match(await item.locator('.status').textContent() ?? '', /^The server cannot be reached; retrying (now|in \d+ s)… \(attempt \d of 5\)$/);
+    assert.match((await item.locator('.status').textContent()) ?? '', /^The server cannot be reached; retrying (now|in \d+ s)… \(attempt \d of 5\)$/);
     await page.unrouteAll({ behavior: 'ignoreErrors' });
     const done = await settledItem(page, 'offline.bin');
     assert.equal(await serverBytesHash((await done.getAttribute('data-upload-id'))!), small.sha256);

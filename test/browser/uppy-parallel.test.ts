@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
-import { type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { chromiumMissing, closeBrowserAndFerry, launchChromium } from '../support/chromium.js';
-import { spawnFerry, type FerryProcess } from '../support/ferry-process.js';
+import { type FerryProcess, spawnFerry } from '../support/ferry-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const SIZE = 24 * 1024 * 1024 + 13;
@@ -50,7 +50,7 @@ async function bundleUppyPage(): Promise<string> {
   return result.outputFiles[0].text;
 }
 
-describe('Uppy\'s tus plugin with parallelUploads, in Chromium', { skip: chromiumMissing, timeout: 120_000 }, () => {
+describe("Uppy's tus plugin with parallelUploads, in Chromium", { skip: chromiumMissing, timeout: 120_000 }, () => {
   let ferry: FerryProcess;
   let browser: Browser;
 
@@ -65,10 +65,15 @@ describe('Uppy\'s tus plugin with parallelUploads, in Chromium', { skip: chromiu
     const script = await bundleUppyPage();
     const page = await browser.newPage();
     // Served at ferry's origin (so /files/ is same-origin) without being one of ferry's routes.
-    await page.route(`${ferry.url}/uppy-test`, (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><meta charset="utf-8"><script>${script}</script>` }));
+    await page.route(`${ferry.url}/uppy-test`, (route) =>
+      route.fulfill({ contentType: 'text/html', body: `<!doctype html><meta charset="utf-8"><script>${script}</script>` }),
+    );
     await page.goto(`${ferry.url}/uppy-test`);
     const result = await page.evaluate(
-      ([size, parts]) => (globalThis as unknown as { uploadWithUppy: (endpoint: string, size: number, parts: number) => Promise<{ urls: string[]; failures: string[] }> }).uploadWithUppy('/files/', size, parts),
+      ([size, parts]) =>
+        (
+          globalThis as unknown as { uploadWithUppy: (endpoint: string, size: number, parts: number) => Promise<{ urls: string[]; failures: string[] }> }
+        ).uploadWithUppy('/files/', size, parts),
       [SIZE, PARTS] as const,
     );
     await page.close();
@@ -85,11 +90,14 @@ describe('Uppy\'s tus plugin with parallelUploads, in Chromium', { skip: chromiu
       for (let offset = 0; offset < length; offset += 1) chunk[offset] = patternByte(start + offset);
       expected.update(chunk.subarray(0, length));
     }
-    const actual = createHash('sha256').update(Buffer.from(await download.arrayBuffer())).digest('hex');
+    const actual = createHash('sha256')
+      .update(Buffer.from(await download.arrayBuffer()))
+      .digest('hex');
     assert.equal(actual, expected.digest('hex'));
 
     // Every part was its own upload: PARTS partial POSTs and the final one.
-    const posts = ferry.lines.map((line) => JSON.parse(line) as { method?: string; status?: number; route?: string })
+    const posts = ferry.lines
+      .map((line) => JSON.parse(line) as { method?: string; status?: number; route?: string })
       .filter((line) => line.method === 'POST' && line.status === 201);
     assert.equal(posts.length, PARTS + 1);
     assert.equal(path.basename(finalUrl.pathname).length, 32);

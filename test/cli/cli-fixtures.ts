@@ -32,17 +32,7 @@ export const CLEAN_CSV = 'id,name,age\n1,Ada,36\n2,Linus,28\n3,Grace,85\n';
  * Three bad rows among good ones. The quoted newline in row 3 makes every later record
  * start one physical line below its row number.
  */
-export const BAD_CSV = [
-  'id,name,age',
-  '1,Ada,36',
-  '2,"Linus',
-  'Torvalds",28',
-  '3,Grace,twenty',
-  '4,,85',
-  '5,Bob,-1',
-  '6,Alan,41',
-  '',
-].join('\n');
+export const BAD_CSV = ['id,name,age', '1,Ada,36', '2,"Linus', 'Torvalds",28', '3,Grace,twenty', '4,,85', '5,Bob,-1', '6,Alan,41', ''].join('\n');
 
 export interface Workspace {
   dir: string;

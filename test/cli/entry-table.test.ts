@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ReportEntry } from '../../src/csv/types.js';
 import { formatEntryTable, wrapWords } from '../../src/cli/entry-table.js';
+import type { ReportEntry } from '../../src/csv/types.js';
 
-const LONG_MESSAGE = 'row 4, column "Origin": "Atlantis" is not one of the allowed values US, Europe, Japan, Korea, China, India, Brazil, Mexico, Canada, Australia (the enum of the schema)';
+const LONG_MESSAGE =
+  'row 4, column "Origin": "Atlantis" is not one of the allowed values US, Europe, Japan, Korea, China, India, Brazil, Mexico, Canada, Australia (the enum of the schema)';
 
 function entry(message: string): ReportEntry {
   return { row: 4, line: 5, column: 'Origin', field: 9, value: 'Atlantis', code: 'constraint-error', message };
@@ -19,7 +20,10 @@ describe('the CLI error table', () => {
       return line.slice(messageColumn);
     });
     assert.ok(messageLines.length >= 2, table);
-    assert.ok(messageLines.every((line) => line.length <= 100), table);
+    assert.ok(
+      messageLines.every((line) => line.length <= 100),
+      table,
+    );
     // Nothing cut: the lines joined with spaces are the message (without the position the table shows).
     assert.equal(messageLines.join(' '), LONG_MESSAGE.replace(/^row 4, column "Origin": /, ''));
     assert.doesNotMatch(table, /…/);

@@ -48,7 +48,10 @@ describe('ferry import into SQLite', () => {
     assert.match(stdout, /^rows: +3 read, 3 imported, 0 failed$/m);
     assert.match(stdout, /^errors: +0$/m);
     assert.match(stdout, /^stopped early: +no$/m);
-    assert.deepEqual(readTable(work.dataDir, schema.table as string).map((row) => row.name), ['Ada', 'Linus', 'Grace']);
+    assert.deepEqual(
+      readTable(work.dataDir, schema.table as string).map((row) => row.name),
+      ['Ada', 'Linus', 'Grace'],
+    );
   });
 
   it('imports the cars fixture with schemas/cars.json given by path, and by name from --schemas-dir', async () => {
@@ -95,7 +98,14 @@ describe('ferry import into SQLite', () => {
     assert.equal(report.schema, 'people');
     assert.equal(report.mode, 'skip-bad-rows');
     assert.deepEqual(
-      report.errors.map(({ row, line, column, field, code: errorCode, value }: Record<string, unknown>) => ({ row, line, column, field, code: errorCode, value })),
+      report.errors.map(({ row, line, column, field, code: errorCode, value }: Record<string, unknown>) => ({
+        row,
+        line,
+        column,
+        field,
+        code: errorCode,
+        value,
+      })),
       BAD_ENTRIES,
     );
     for (const entry of report.errors) assert.match(entry.message, new RegExp(`^row ${entry.row}, column "${entry.column}": `));
@@ -117,17 +127,39 @@ describe('ferry import into SQLite', () => {
     const { code, stdout } = await runFerry(['import', csv, '--schema', schemaFile, '--data-dir', work.dataDir, '--mode', 'skip-bad-rows']);
     assert.equal(code, 1);
     assert.match(stdout, /^rows: +6 read, 3 imported, 3 failed$/m);
-    assert.deepEqual(readTable(work.dataDir, schema.table as string).map((row) => row.name), ['Ada', 'Linus\nTorvalds', 'Alan']);
+    assert.deepEqual(
+      readTable(work.dataDir, schema.table as string).map((row) => row.name),
+      ['Ada', 'Linus\nTorvalds', 'Alan'],
+    );
   });
 
   it('validate mode checks every row and writes nothing', async () => {
     const work = await makeWorkspace();
     const schema = peopleSchema();
     const schemaFile = await work.write('people.json', schema);
-    const clean = await runFerry(['import', await work.write('clean.csv', CLEAN_CSV), '--schema', schemaFile, '--data-dir', work.dataDir, '--mode', 'validate']);
+    const clean = await runFerry([
+      'import',
+      await work.write('clean.csv', CLEAN_CSV),
+      '--schema',
+      schemaFile,
+      '--data-dir',
+      work.dataDir,
+      '--mode',
+      'validate',
+    ]);
     assert.equal(clean.code, 0, clean.stdout + clean.stderr);
     assert.match(clean.stdout, /^rows: +3 read, 0 imported, 0 failed$/m);
-    const bad = await runFerry(['import', await work.write('bad.csv', BAD_CSV), '--schema', schemaFile, '--data-dir', work.dataDir, '--mode', 'validate', '--json']);
+    const bad = await runFerry([
+      'import',
+      await work.write('bad.csv', BAD_CSV),
+      '--schema',
+      schemaFile,
+      '--data-dir',
+      work.dataDir,
+      '--mode',
+      'validate',
+      '--json',
+    ]);
     assert.equal(bad.code, 1);
     assert.equal(JSON.parse(bad.stdout).errors.length, 3);
     assert.equal(tableExists(work.dataDir, schema.table as string), false);
@@ -142,7 +174,10 @@ describe('ferry import into SQLite', () => {
     assert.equal(code, 1);
     const report = JSON.parse(stdout);
     assert.equal(report.summary.stoppedEarly, true);
-    assert.deepEqual(report.errors.map((entry: { code: string }) => entry.code), ['type-error', 'max-errors']);
+    assert.deepEqual(
+      report.errors.map((entry: { code: string }) => entry.code),
+      ['type-error', 'max-errors'],
+    );
     assert.match(stdout, /"rowsImported": 0/);
   });
 

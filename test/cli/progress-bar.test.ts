@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createProgressBar, renderProgressLine, type ProgressStream } from '../../src/cli/progress-bar.js';
+import { createProgressBar, type ProgressStream, renderProgressLine } from '../../src/cli/progress-bar.js';
 
 function fakeStream(isTTY: boolean, columns = 80): ProgressStream & { writes: string[] } {
   const writes: string[] = [];
@@ -9,7 +9,12 @@ function fakeStream(isTTY: boolean, columns = 80): ProgressStream & { writes: st
 
 function fakeClock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
   let time = start;
-  return { now: () => time, advance: (ms) => { time += ms; } };
+  return {
+    now: () => time,
+    advance: (ms) => {
+      time += ms;
+    },
+  };
 }
 
 const CLEAR = '\r\x1b[2K';

@@ -18,7 +18,10 @@ describe('ferry schema check', () => {
     const work = await makeWorkspace();
     const file = await work.write('bad.json', {
       name: 'bad name',
-      columns: [{ name: 'a', type: 'text' }, { name: 'b', type: 'integer', minimum: 'low' }],
+      columns: [
+        { name: 'a', type: 'text' },
+        { name: 'b', type: 'integer', minimum: 'low' },
+      ],
       colour: 'red',
     });
     const { code, stdout, stderr } = await runFerry(['schema', 'check', file]);
@@ -28,7 +31,10 @@ describe('ferry schema check', () => {
     assert.ok(lines.length >= 4, stderr);
     for (const line of lines) assert.ok(line.startsWith(`${file}: `), line);
     for (const keyPath of ['name', 'columns[0].type', 'columns[1].minimum', 'colour']) {
-      assert.ok(lines.some((line) => line.startsWith(`${file}: ${keyPath}: `)), `a line for ${keyPath}:\n${stderr}`);
+      assert.ok(
+        lines.some((line) => line.startsWith(`${file}: ${keyPath}: `)),
+        `a line for ${keyPath}:\n${stderr}`,
+      );
     }
   });
 

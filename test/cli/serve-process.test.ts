@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -44,7 +44,9 @@ function startServe(command: string, args: string[], options: { detached?: boole
           resolve(line);
         };
         readers[stream].on('line', onLine);
-        exited.then(() => reject(new Error(`ferry ended before a ${stream} line matching ${pattern}:\n${lines.stdout.join('\n')}\n${lines.stderr.join('\n')}`)));
+        exited.then(() =>
+          reject(new Error(`ferry ended before a ${stream} line matching ${pattern}:\n${lines.stdout.join('\n')}\n${lines.stderr.join('\n')}`)),
+        );
       });
     },
   };
@@ -81,7 +83,10 @@ describe('ferry serve as a real process', () => {
   it('on a busy port: one line on stderr, no stack trace, exit 2', async () => {
     const { code, stdout, stderr } = await runFerry(['serve', '--port', String(busy.port), '--data-dir', path.join(work, 'busy')]);
     assert.equal(code, 2, stderr);
-    assert.equal(stderr, `ferry: cannot listen on 127.0.0.1:${busy.port}: the port is already in use (another ferry, or another program); choose another with --port or FERRY_PORT (EADDRINUSE)\n`);
+    assert.equal(
+      stderr,
+      `ferry: cannot listen on 127.0.0.1:${busy.port}: the port is already in use (another ferry, or another program); choose another with --port or FERRY_PORT (EADDRINUSE)\n`,
+    );
     assert.doesNotMatch(stdout, /"level":50|    at /);
   });
 
@@ -102,7 +107,9 @@ describe('ferry serve as a real process', () => {
     }
   });
 
-  it('logs readable lines, not JSON, when stdout is a terminal', { skip: !existsSync('/usr/bin/script') && 'needs util-linux script for a pseudo-terminal' }, async () => {
+  it('logs readable lines, not JSON, when stdout is a terminal', {
+    skip: !existsSync('/usr/bin/script') && 'needs util-linux script for a pseudo-terminal',
+  }, async () => {
     // util-linux `script` runs ferry on a pseudo-terminal; its output comes back through our pipe.
     const command = [process.execPath, '--import', 'tsx', MAIN, '--port', '0', '--data-dir', path.join(work, 'tty')].map((word) => `'${word}'`).join(' ');
     const ferry = startServe('script', ['-qfec', command, '/dev/null'], { detached: true });

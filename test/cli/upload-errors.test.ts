@@ -18,8 +18,16 @@ const CASES: UsageCase[] = [
   { name: 'no file', args: () => ['--parallel', '2'], stderr: /missing the file to upload/ },
   { name: 'a missing file', args: ({ directory }) => [path.join(directory, 'missing.csv')], stderr: /cannot read .*missing\.csv: no such file/ },
   { name: 'a directory', args: ({ file, directory }) => [file, directory], stderr: /cannot read .*: not a regular file/ },
-  { name: 'bad sizes and counts', args: ({ file }) => [file, '--chunk-size', '0', '--parallel', 'many'], stderr: /--chunk-size: must be at least 1 byte; --parallel: "many" is not a whole number/ },
-  { name: 'a URL that is not http', args: ({ file }) => [file, '--url', 'ftp://example.com/files/'], stderr: /--url: "ftp:\/\/example\.com\/files\/" is not an http\(s\) URL/ },
+  {
+    name: 'bad sizes and counts',
+    args: ({ file }) => [file, '--chunk-size', '0', '--parallel', 'many'],
+    stderr: /--chunk-size: must be at least 1 byte; --parallel: "many" is not a whole number/,
+  },
+  {
+    name: 'a URL that is not http',
+    args: ({ file }) => [file, '--url', 'ftp://example.com/files/'],
+    stderr: /--url: "ftp:\/\/example\.com\/files\/" is not an http\(s\) URL/,
+  },
   { name: '--mode without --schema', args: ({ file }) => [file, '--mode', 'validate'], stderr: /--mode needs --schema/ },
 ];
 
@@ -45,7 +53,9 @@ describe('ferry upload: clear one-line failures and their exit codes', () => {
 
   for (const usageCase of CASES) {
     it(`exits 2 for ${usageCase.name}, before contacting any server`, async () => {
-      const { code, stdout, stderr } = await runFerry(['upload', ...usageCase.args({ file, directory: path.join(work, 'folder') })], { FERRY_URL: 'http://127.0.0.1:9/files/' });
+      const { code, stdout, stderr } = await runFerry(['upload', ...usageCase.args({ file, directory: path.join(work, 'folder') })], {
+        FERRY_URL: 'http://127.0.0.1:9/files/',
+      });
       assert.equal(code, 2, stderr);
       assert.equal(stdout, '');
       assert.match(stderr, /^ferry upload: [^\n]+\n$/, 'one line, no stack');
@@ -60,13 +70,16 @@ describe('ferry upload: clear one-line failures and their exit codes', () => {
     assert.equal(stderr, `ferry upload: ${file}: cannot reach ${url}: connect ECONNREFUSED 127.0.0.1:${new URL(url).port}\n`);
   });
 
-  it('exits 1 with the server\'s error code and message when it refuses the upload (413)', async () => {
+  it("exits 1 with the server's error code and message when it refuses the upload (413)", async () => {
     const ferry = await spawnFerry({ dataDir: path.join(work, 'data'), args: ['--max-size', '1000'] });
     try {
       const { code, stdout, stderr } = await runFerry(['upload', file, '--url', `${ferry.url}/files/`], { FERRY_CACHE_DIR: path.join(work, 'cache') });
       assert.equal(code, 1);
       assert.equal(stdout, '');
-      assert.equal(stderr, `ferry upload: ${file}: the server refused the upload: 413 UPLOAD_TOO_LARGE: The upload is larger than the server accepts (Tus-Max-Size).\n`);
+      assert.equal(
+        stderr,
+        `ferry upload: ${file}: the server refused the upload: 413 UPLOAD_TOO_LARGE: The upload is larger than the server accepts (Tus-Max-Size).\n`,
+      );
     } finally {
       ferry.child.kill('SIGTERM');
       await ferry.exited;

@@ -14,7 +14,12 @@ function fakeStream(isTTY: boolean, columns = 80): ProgressStream & { writes: st
 
 function fakeClock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
   let time = start;
-  return { now: () => time, advance: (ms) => { time += ms; } };
+  return {
+    now: () => time,
+    advance: (ms) => {
+      time += ms;
+    },
+  };
 }
 
 describe('upload progress as plain lines (not a terminal)', () => {
@@ -48,11 +53,7 @@ describe('upload progress as plain lines (not a terminal)', () => {
     clock.advance(1000);
     file.update(4.5 * MiB);
     file.update(5 * MiB);
-    assert.deepEqual(stream.text().split('\n'), [
-      'data.csv: resuming at 4.0 MiB / 10.0 MiB (40%)',
-      'data.csv: 5.0 MiB / 10.0 MiB (50%) 1.0 MiB/s',
-      '',
-    ]);
+    assert.deepEqual(stream.text().split('\n'), ['data.csv: resuming at 4.0 MiB / 10.0 MiB (40%)', 'data.csv: 5.0 MiB / 10.0 MiB (50%) 1.0 MiB/s', '']);
   });
 
   it('prints no progress with quiet (--json on a pipe), but still what the command prints', () => {
@@ -89,7 +90,7 @@ describe('upload progress as bars (a terminal)', () => {
     assert.ok(rows.every((row) => Array.from(row).length < 100));
   });
 
-  it('prints lines that stay above the bars, and removes a file\'s bar when it is done', () => {
+  it("prints lines that stay above the bars, and removes a file's bar when it is done", () => {
     const stream = fakeStream(true);
     const progress = createUploadProgress({ stream, now: fakeClock().now });
     const first = progress.track('a.csv', 10);
@@ -116,15 +117,30 @@ describe('upload progress as bars (a terminal)', () => {
       file.started(1024 ** 3);
       clock.advance(1000);
       file.update(1.5 * 1024 ** 3);
-      const rows = stream.writes.at(-1)!.replace(/^\r\x1b\[\d+A\x1b\[J/, '').split('\n').filter(Boolean);
+      const rows = stream.writes
+        .at(-1)!
+        .replace(/^\r\x1b\[\d+A\x1b\[J/, '')
+        .split('\n')
+        .filter(Boolean);
       assert.equal(rows.length, 1);
-      assert.ok(rows.every((row) => Array.from(row).length <= columns - 1), `${columns} columns: ${rows.join(' | ')}`);
+      assert.ok(
+        rows.every((row) => Array.from(row).length <= columns - 1),
+        `${columns} columns: ${rows.join(' | ')}`,
+      );
     }
   });
 });
 
 describe('formatBytes', () => {
-  const cases: [number, string][] = [[0, '0 B'], [1023, '1023 B'], [1024, '1.0 KiB'], [1536, '1.5 KiB'], [8 * MiB, '8.0 MiB'], [10 * 1024 ** 3, '10.0 GiB'], [2 * 1024 ** 4, '2.0 TiB']];
+  const cases: [number, string][] = [
+    [0, '0 B'],
+    [1023, '1023 B'],
+    [1024, '1.0 KiB'],
+    [1536, '1.5 KiB'],
+    [8 * MiB, '8.0 MiB'],
+    [10 * 1024 ** 3, '10.0 GiB'],
+    [2 * 1024 ** 4, '2.0 TiB'],
+  ];
   for (const [bytes, text] of cases) it(`${bytes} → ${text}`, () => assert.equal(formatBytes(bytes), text));
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runFerry, spawnFerry, startFerry, type FerryProcess } from '../support/ferry-process.js';
+import { type FerryProcess, runFerry, spawnFerry, startFerry } from '../support/ferry-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { headOffset } from '../support/tus-requests.js';
 import { accessLines, downloadHash, MiB, resumeEntries, uploadedUrl, writeRandomFile } from './upload-fixtures.js';
@@ -46,7 +46,11 @@ describe('ferry upload resumes after an interruption', () => {
     const url = uploadedUrl(second.stdout, file);
     assert.equal(url, stored.uploadUrl, 'the same upload, not a new one');
     const requests = accessLines(ferry, logged);
-    assert.deepEqual(requests.filter((line) => line.method === 'POST'), [], 'no new upload was created');
+    assert.deepEqual(
+      requests.filter((line) => line.method === 'POST'),
+      [],
+      'no new upload was created',
+    );
     assert.equal(requests.find((line) => line.method === 'HEAD')?.status, 200, 'it asked the server for the offset first');
     const sent = requests.filter((line) => line.method === 'PATCH').reduce((total, line) => total + line.bytesIn, 0);
     assert.equal(sent, FILE_SIZE - offset, 'the second run sent only the bytes the server did not have');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { copyFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runFerry, spawnFerry, type FerryProcess } from '../support/ferry-process.js';
+import { type FerryProcess, runFerry, spawnFerry } from '../support/ferry-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { REPO } from './cli-fixtures.js';
 import { accessLines, downloadHash, MiB, resumeEntries, uploadedUrl, writeRandomFile } from './upload-fixtures.js';
@@ -42,7 +42,10 @@ describe('ferry upload against a real ferry process', () => {
       return Number(match[1]);
     });
     assert.ok(middle.length >= 3 && middle.length <= 9, `a line at each tenth reached: ${middle.join(', ')}`);
-    assert.deepEqual(middle, [...middle].sort((left, right) => left - right));
+    assert.deepEqual(
+      middle,
+      [...middle].sort((left, right) => left - right),
+    );
     assert.ok(middle.every((percent) => percent >= 10 && percent < 100));
     assert.match(lines.at(-2)!, new RegExp(`^${file}: 4\\.0 MiB / 4\\.0 MiB \\(100%\\) \\d+\\.\\d (?:KiB|MiB|GiB)/s$`));
     const url = uploadedUrl(stdout, file);
@@ -58,7 +61,7 @@ describe('ferry upload against a real ferry process', () => {
     for (const { file, hash } of files) assert.equal(await downloadHash(uploadedUrl(stdout, file)), hash);
   });
 
-  it('with --schema, waits for the import and prints ferry import\'s report: exit 0 when every row is good', async () => {
+  it("with --schema, waits for the import and prints ferry import's report: exit 0 when every row is good", async () => {
     const csv = path.join(work, 'cars.csv');
     await copyFile(path.join(REPO, 'test/fixtures/csv/cars.csv'), csv);
     const { code, stdout, stderr } = await upload([csv, '--schema', 'cars']);
@@ -88,7 +91,14 @@ describe('ferry upload against a real ferry process', () => {
     await writeFile(csv, BAD_CARS);
     const { code, stdout, stderr } = await upload([csv, '--schema', 'cars', '--json']);
     assert.equal(code, 1, stderr);
-    const { uploads } = JSON.parse(stdout) as { uploads: { file: string; exitCode: number; url: string; import: { url: string; mode: string; summary: { rowsImported: number; errorCount: number }; errors: { row: number; code: string }[] } }[] };
+    const { uploads } = JSON.parse(stdout) as {
+      uploads: {
+        file: string;
+        exitCode: number;
+        url: string;
+        import: { url: string; mode: string; summary: { rowsImported: number; errorCount: number }; errors: { row: number; code: string }[] };
+      }[];
+    };
     assert.equal(uploads.length, 1);
     const [result] = uploads;
     assert.equal(result.file, csv);
@@ -97,7 +107,13 @@ describe('ferry upload against a real ferry process', () => {
     assert.equal(result.import.url, `${ferry.url}/imports/upload-${uploadId}`);
     assert.equal(result.import.mode, 'all-or-nothing');
     assert.equal(result.import.summary.rowsImported, 0);
-    assert.deepEqual(result.import.errors.map(({ row, code: errorCode }) => [row, errorCode]), [[4, 'type-error'], [5, 'constraint-error']]);
+    assert.deepEqual(
+      result.import.errors.map(({ row, code: errorCode }) => [row, errorCode]),
+      [
+        [4, 'type-error'],
+        [5, 'constraint-error'],
+      ],
+    );
   });
 
   it('an unknown schema is a usage error before anything is uploaded: exit 2, with the names the server knows', async () => {
@@ -108,6 +124,10 @@ describe('ferry upload against a real ferry process', () => {
     assert.equal(code, 2);
     assert.equal(stdout, '');
     assert.equal(stderr, `ferry upload: unknown schema "lorries" on ${ferry.url}/ (known: cars, everything)\n`);
-    assert.deepEqual(accessLines(ferry, logged).filter((line) => line.method === 'POST'), [], 'no upload was created');
+    assert.deepEqual(
+      accessLines(ferry, logged).filter((line) => line.method === 'POST'),
+      [],
+      'no upload was created',
+    );
   });
 });

@@ -36,7 +36,10 @@ describe('loadConfig', () => {
         assert.ok(isAppError(error, 'CONFIG_INVALID'));
         const problems = error.details?.problems as { setting: string }[];
         assert.deepEqual(problems.map((p) => p.setting).sort(), [
-          '--cors-origins / FERRY_CORS_ORIGINS', '--port', '--public-url / FERRY_PUBLIC_URL', '--sync-interval-ms / FERRY_SYNC_INTERVAL_MS',
+          '--cors-origins / FERRY_CORS_ORIGINS',
+          '--port',
+          '--public-url / FERRY_PUBLIC_URL',
+          '--sync-interval-ms / FERRY_SYNC_INTERVAL_MS',
         ]);
         return true;
       },
@@ -47,16 +50,26 @@ describe('loadConfig', () => {
 describe('database URL', () => {
   it('accepts a postgres URL, and reports a bad one without echoing it (it may hold a password)', () => {
     assert.equal(loadConfig([], { FERRY_DATABASE_URL: 'postgres://u:secret@127.0.0.1:5432/test' }).databaseUrl, 'postgres://u:secret@127.0.0.1:5432/test');
-    assert.throws(() => loadConfig([], { FERRY_DATABASE_URL: 'mysql://u:secret@db/x' }), (error: Error) => {
-      assert.match(error.message, /FERRY_DATABASE_URL.*must be a postgres:\/\/ URL/);
-      assert.doesNotMatch(error.message, /secret/);
-      return true;
-    });
+    assert.throws(
+      () => loadConfig([], { FERRY_DATABASE_URL: 'mysql://u:secret@db/x' }),
+      (error: Error) => {
+        assert.match(error.message, /FERRY_DATABASE_URL.*must be a postgres:\/\/ URL/);
+        assert.doesNotMatch(error.message, /secret/);
+        return true;
+      },
+    );
   });
 });
 
 describe('parseByteSize', () => {
-  const cases: [string, number][] = [['0', 0], ['1048576', 1048576], ['8MiB', 8 * 1024 ** 2], ['10 GB', 10 * 1000 ** 3], ['1.5k', 1536], ['2gib', 2 * 1024 ** 3]];
+  const cases: [string, number][] = [
+    ['0', 0],
+    ['1048576', 1048576],
+    ['8MiB', 8 * 1024 ** 2],
+    ['10 GB', 10 * 1000 ** 3],
+    ['1.5k', 1536],
+    ['2gib', 2 * 1024 ** 3],
+  ];
   for (const [raw, expected] of cases) {
     it(`reads ${JSON.stringify(raw)} as ${expected}`, () => assert.equal(parseByteSize(raw), expected));
   }

@@ -63,7 +63,9 @@ test('random well-formed CSV: fields, rows and start lines as written', async ()
     let line = 1;
     const count = 1 + Math.floor(random() * 12);
     for (let row = 1; row <= count; row += 1) {
-      const fields = Array.from({ length: 1 + Math.floor(random() * 4) }, () => Array.from({ length: Math.floor(random() * 6) }, () => pick(['x', 'é', ' ', ',', '"', ...breaks])).join(''));
+      const fields = Array.from({ length: 1 + Math.floor(random() * 4) }, () =>
+        Array.from({ length: Math.floor(random() * 6) }, () => pick(['x', 'é', ' ', ',', '"', ...breaks])).join(''),
+      );
       const cells = fields.map((field) => (/[",\r\n]/.test(field) || (fields.length === 1 && field === '') ? `"${field.replaceAll('"', '""')}"` : field));
       expected.push({ row, line, fields });
       const cellText = cells.join(',');

@@ -21,7 +21,15 @@ interface Outcome {
  * also keeps V8 from piling up garbage, so RSS shows what is live. Not timed.
  */
 async function streamInChild(kind: 'blocks' | 'commas', size: number): Promise<Outcome> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--max-old-space-size=32', '--max-semi-space-size=2', '--import', 'tsx', child, kind, String(size)]);
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    '--max-old-space-size=32',
+    '--max-semi-space-size=2',
+    '--import',
+    'tsx',
+    child,
+    kind,
+    String(size),
+  ]);
   return JSON.parse(stdout) as Outcome;
 }
 

@@ -1,4 +1,4 @@
-import { readRecords, type ReadOptions } from '../../src/csv/read/index.js';
+import { type ReadOptions, readRecords } from '../../src/csv/read/index.js';
 import type { RawRecord } from '../../src/csv/types.js';
 
 /** The bytes cut into chunks of `size` (the last one shorter), as a source. */
@@ -47,7 +47,8 @@ export function summarize(record: RawRecord): RecordSummary {
     fields: record.fields,
     blank: record.blank,
     problems: record.problems.map((problem) => {
-      if (problem.row !== record.row || problem.line !== record.line) throw new Error(`problem at ${problem.row}/${problem.line} on record ${record.row}/${record.line}`);
+      if (problem.row !== record.row || problem.line !== record.line)
+        throw new Error(`problem at ${problem.row}/${problem.line} on record ${record.row}/${record.line}`);
       const summary: ProblemSummary = { code: problem.code };
       if (problem.code === 'encoding-error') return { ...summary, byteOffset: problem.details?.byteOffset, count: problem.details?.count };
       return { ...summary, value: problem.value, csvParseCode: problem.details?.csvParseCode };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { readRecords, readRecordsInWorker, type ReadOptions } from '../../src/csv/read/index.js';
+import { type ReadOptions, readRecords, readRecordsInWorker } from '../../src/csv/read/index.js';
 import type { RawRecord } from '../../src/csv/types.js';
 import { blocks, makeBlock } from './generated-csv.js';
 import { chunksOf, collect } from './harness.js';
@@ -18,7 +18,8 @@ function workerAlive(): boolean {
   return process.getActiveResourcesInfo().includes('MessagePort');
 }
 
-const bytes = (...parts: (string | number[])[]): Buffer => Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : Buffer.from(part))));
+const bytes = (...parts: (string | number[])[]): Buffer =>
+  Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : Buffer.from(part))));
 
 const INPUTS: { title: string; input: Buffer; options?: Partial<ReadOptions> }[] = [
   { title: 'quotes, line breaks in fields, bad records, blank rows', input: bytes('id,text\n1,"a, b"\n2,"x\r\ny"\n\n3,"x"y\n , \n4,"never closed\n5,end') },
@@ -43,7 +44,10 @@ describe('readRecordsInWorker', () => {
   test('a source chunk larger than a piece, and many pieces: the same records', async () => {
     const block = makeBlock();
     const big = Buffer.concat([block, block, block]);
-    assert.deepEqual(await collectInWorker(chunksOf(big, big.length), { maxRecordSize: 4096 }), await collect(chunksOf(big, big.length), { maxRecordSize: 4096 }));
+    assert.deepEqual(
+      await collectInWorker(chunksOf(big, big.length), { maxRecordSize: 4096 }),
+      await collect(chunksOf(big, big.length), { maxRecordSize: 4096 }),
+    );
   });
 
   test('progress counts every byte, in order', async () => {
@@ -115,7 +119,10 @@ describe('readRecordsInWorker', () => {
 
   test('an exception in the reader is thrown as readRecords throws it, and ends the worker', async () => {
     const options = { encoding: 'ebcdic' as ReadOptions['encoding'] };
-    const inThread = await collect(chunksOf(Buffer.from('a,b\n'), 4), options).then(() => undefined, (error: unknown) => error);
+    const inThread = await collect(chunksOf(Buffer.from('a,b\n'), 4), options).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     assert.ok(inThread instanceof Error);
     await assert.rejects(collectInWorker(chunksOf(Buffer.from('a,b\n'), 4), options), { name: inThread.name, message: inThread.message });
     assert.equal(workerAlive(), false);

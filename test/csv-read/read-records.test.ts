@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ReadOptions } from '../../src/csv/read/index.js';
-import { bad, chunksOf, collect, cutAt, good, invalid, summarize, type RecordSummary } from './harness.js';
+import { bad, chunksOf, collect, cutAt, good, invalid, type RecordSummary, summarize } from './harness.js';
 
 interface Fixture {
   title: string;
@@ -10,7 +10,8 @@ interface Fixture {
   expected: RecordSummary[];
 }
 
-const bytes = (...parts: (string | number[])[]): Buffer => Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : Buffer.from(part))));
+const bytes = (...parts: (string | number[])[]): Buffer =>
+  Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : Buffer.from(part))));
 const utf16le = (text: string): Buffer => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
 const utf16be = (text: string): Buffer => Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
 
@@ -80,13 +81,20 @@ const fixtures: Fixture[] = [
   },
   {
     title: 'a quote inside an unquoted field',
-    input: "a,b\n1,5'10\"\n2,x\n",
-    expected: [good(1, 1, ['a', 'b']), bad(2, 2, 'quote-error', 'INVALID_OPENING_QUOTE', "1,5'10\""), good(3, 3, ['2', 'x'])],
+    input: 'a,b\n1,5\'10"\n2,x\n',
+    expected: [good(1, 1, ['a', 'b']), bad(2, 2, 'quote-error', 'INVALID_OPENING_QUOTE', '1,5\'10"'), good(3, 3, ['2', 'x'])],
   },
   {
     title: 'a bad record after a multi-line record keeps rows and lines exact',
     input: 'a\n"x\ny"\n"bad"z\nq\n"m\nn"\nlast',
-    expected: [good(1, 1, ['a']), good(2, 2, ['x\ny']), bad(3, 4, 'quote-error', 'CSV_INVALID_CLOSING_QUOTE', '"bad"z'), good(4, 5, ['q']), good(5, 6, ['m\nn']), good(6, 8, ['last'])],
+    expected: [
+      good(1, 1, ['a']),
+      good(2, 2, ['x\ny']),
+      bad(3, 4, 'quote-error', 'CSV_INVALID_CLOSING_QUOTE', '"bad"z'),
+      good(4, 5, ['q']),
+      good(5, 6, ['m\nn']),
+      good(6, 8, ['last']),
+    ],
   },
   {
     title: 'ragged rows are yielded as they are',
@@ -181,7 +189,7 @@ const fixtures: Fixture[] = [
     title: 'a file of only quotes',
     input: '"'.repeat(301),
     options: { maxRecordSize: 100 },
-    expected: [bad(1, 1, 'record-size-error', 'CSV_MAX_RECORD_SIZE', '"'.repeat(200) + '…')],
+    expected: [bad(1, 1, 'record-size-error', 'CSV_MAX_RECORD_SIZE', `${'"'.repeat(200)}…`)],
   },
   {
     title: 'four quotes are one field holding a quote',

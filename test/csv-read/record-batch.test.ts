@@ -3,8 +3,24 @@ import { describe, test } from 'node:test';
 import { FIELD_SEPARATOR, mayHoldSeparator, packRecords, RECORD_SEPARATOR, unpackRecords } from '../../src/csv/read/record-batch.js';
 import type { RawRecord } from '../../src/csv/types.js';
 
-const record = (row: number, line: number, fields: string[], extra: Partial<RawRecord> = {}): RawRecord => ({ row, line, fields, blank: false, problems: [], ...extra });
-const quoteError: RawRecord['problems'][number] = { row: 4, line: 5, column: null, field: null, value: '"x"y', code: 'quote-error', message: 'row 4 (line 5): …', details: { csvParseCode: 'CSV_INVALID_CLOSING_QUOTE' } };
+const record = (row: number, line: number, fields: string[], extra: Partial<RawRecord> = {}): RawRecord => ({
+  row,
+  line,
+  fields,
+  blank: false,
+  problems: [],
+  ...extra,
+});
+const quoteError: RawRecord['problems'][number] = {
+  row: 4,
+  line: 5,
+  column: null,
+  field: null,
+  value: '"x"y',
+  code: 'quote-error',
+  message: 'row 4 (line 5): …',
+  details: { csvParseCode: 'CSV_INVALID_CLOSING_QUOTE' },
+};
 
 const RECORDS: RawRecord[] = [
   record(1, 1, ['id', 'name']),
@@ -21,7 +37,10 @@ describe('record batches', () => {
     const batch = packRecords(RECORDS, true);
     assert.equal(typeof batch.packed, 'string');
     assert.equal(batch.fields, undefined);
-    assert.deepEqual(batch.irregular.map(({ index }) => index), [2, 3]);
+    assert.deepEqual(
+      batch.irregular.map(({ index }) => index),
+      [2, 3],
+    );
     assert.deepEqual(unpackRecords(batch), RECORDS);
   });
 

@@ -29,6 +29,7 @@ interface TypeCases {
   rejected: [string, string][];
 }
 
+// biome-ignore format: one case per line
 const typeCases: TypeCases[] = [
   {
     title: 'string',
@@ -160,8 +161,16 @@ describe('cell types', () => {
   it('enum matches exactly (case counts); anything else is a constraint-error', () => {
     const origin = column({ type: 'enum', enum: ['US', 'Europe', 'Japan'] });
     assert.deepEqual(readCell(origin, 'Japan'), { value: 'Japan' });
-    assert.deepEqual(readCell(origin, 'us'), { code: 'constraint-error', message: '"us" is not one of US, Europe, Japan', details: { constraint: 'enum', limit: ['US', 'Europe', 'Japan'] } });
-    assert.deepEqual(readCell(origin, 'Mars'), { code: 'constraint-error', message: '"Mars" is not one of US, Europe, Japan', details: { constraint: 'enum', limit: ['US', 'Europe', 'Japan'] } });
+    assert.deepEqual(readCell(origin, 'us'), {
+      code: 'constraint-error',
+      message: '"us" is not one of US, Europe, Japan',
+      details: { constraint: 'enum', limit: ['US', 'Europe', 'Japan'] },
+    });
+    assert.deepEqual(readCell(origin, 'Mars'), {
+      code: 'constraint-error',
+      message: '"Mars" is not one of US, Europe, Japan',
+      details: { constraint: 'enum', limit: ['US', 'Europe', 'Japan'] },
+    });
   });
 });
 
@@ -174,23 +183,73 @@ const constraintCases: [string, ColumnSpec, string, Outcome][] = [
   ['minimum reached', { type: 'integer', minimum: 18 }, '18', { value: 18 }],
   ['maximum on number', { type: 'number', maximum: 10 }, '10.5', { constraint: 'maximum', message: '"10.5" is more than the maximum 10' }],
   ['maximum reached', { type: 'number', maximum: 10 }, '10', { value: 10 }],
-  ['minimum on a bigint', { type: 'integer', minimum: 0 }, '-9007199254740993', { constraint: 'minimum', message: '"-9007199254740993" is less than the minimum 0' }],
-  ['maximum on a bigint', { type: 'integer', maximum: 100 }, '9007199254740993', { constraint: 'maximum', message: '"9007199254740993" is more than the maximum 100' }],
-  ['minimum on a date (bound in ISO, cell in its format)', { type: 'date', dateFormat: 'DD.MM.YYYY', minimum: '2000-01-01' }, '31.12.1999', { constraint: 'minimum', message: '"31.12.1999" is before the minimum 2000-01-01' }],
-  ['maximum on a datetime', { type: 'datetime', maximum: '2024-12-31T23:59:59Z' }, '2025-01-01T00:00:00Z', { constraint: 'maximum', message: '"2025-01-01T00:00:00Z" is after the maximum 2024-12-31T23:59:59Z' }],
+  [
+    'minimum on a bigint',
+    { type: 'integer', minimum: 0 },
+    '-9007199254740993',
+    { constraint: 'minimum', message: '"-9007199254740993" is less than the minimum 0' },
+  ],
+  [
+    'maximum on a bigint',
+    { type: 'integer', maximum: 100 },
+    '9007199254740993',
+    { constraint: 'maximum', message: '"9007199254740993" is more than the maximum 100' },
+  ],
+  [
+    'minimum on a date (bound in ISO, cell in its format)',
+    { type: 'date', dateFormat: 'DD.MM.YYYY', minimum: '2000-01-01' },
+    '31.12.1999',
+    { constraint: 'minimum', message: '"31.12.1999" is before the minimum 2000-01-01' },
+  ],
+  [
+    'maximum on a datetime',
+    { type: 'datetime', maximum: '2024-12-31T23:59:59Z' },
+    '2025-01-01T00:00:00Z',
+    { constraint: 'maximum', message: '"2025-01-01T00:00:00Z" is after the maximum 2024-12-31T23:59:59Z' },
+  ],
   ['minLength', { type: 'string', minLength: 3 }, 'ab', { constraint: 'minLength', message: '"ab" is shorter than 3 characters' }],
   ['minLength counts characters, not UTF-16 units', { type: 'string', minLength: 3, maxLength: 3 }, '😀😀😀', { value: '😀😀😀' }],
   ['maxLength counts characters', { type: 'string', maxLength: 3 }, '😀😀😀😀', { constraint: 'maxLength', message: '"😀😀😀😀" is longer than 3 characters' }],
   ['maxLength 1', { type: 'string', maxLength: 1 }, 'ab', { constraint: 'maxLength', message: '"ab" is longer than 1 character' }],
   ['pattern matches the whole cell', { type: 'string', pattern: '[A-Z]{2}-\\d{3}' }, 'AB-123', { value: 'AB-123' }],
-  ['pattern is anchored at the end', { type: 'string', pattern: '[A-Z]{2}-\\d{3}' }, 'AB-1234', { constraint: 'pattern', message: '"AB-1234" does not match the pattern [A-Z]{2}-\\d{3}' }],
-  ['pattern is anchored at the start', { type: 'string', pattern: '[A-Z]{2}-\\d{3}' }, 'xAB-123', { constraint: 'pattern', message: '"xAB-123" does not match the pattern [A-Z]{2}-\\d{3}' }],
-  ['pattern alternation is anchored as a whole', { type: 'string', pattern: 'a|b' }, 'ab', { constraint: 'pattern', message: '"ab" does not match the pattern a|b' }],
+  [
+    'pattern is anchored at the end',
+    { type: 'string', pattern: '[A-Z]{2}-\\d{3}' },
+    'AB-1234',
+    { constraint: 'pattern', message: '"AB-1234" does not match the pattern [A-Z]{2}-\\d{3}' },
+  ],
+  [
+    'pattern is anchored at the start',
+    { type: 'string', pattern: '[A-Z]{2}-\\d{3}' },
+    'xAB-123',
+    { constraint: 'pattern', message: '"xAB-123" does not match the pattern [A-Z]{2}-\\d{3}' },
+  ],
+  [
+    'pattern alternation is anchored as a whole',
+    { type: 'string', pattern: 'a|b' },
+    'ab',
+    { constraint: 'pattern', message: '"ab" does not match the pattern a|b' },
+  ],
   ['pattern tests the raw cell of any type', { type: 'integer', pattern: '\\d{5}' }, '01234', { value: 1234 }],
-  ['pattern on an integer column', { type: 'integer', pattern: '\\d{5}' }, '1234', { constraint: 'pattern', message: '"1234" does not match the pattern \\d{5}' }],
+  [
+    'pattern on an integer column',
+    { type: 'integer', pattern: '\\d{5}' },
+    '1234',
+    { constraint: 'pattern', message: '"1234" does not match the pattern \\d{5}' },
+  ],
   ['enum on a string column', { type: 'string', enum: ['S', 'M', 'L'] }, 'XL', { constraint: 'enum', message: '"XL" is not one of S, M, L' }],
-  ['the first broken constraint wins: minLength before pattern', { type: 'string', minLength: 3, pattern: '[a-z]+' }, 'A', { constraint: 'minLength', message: '"A" is shorter than 3 characters' }],
-  ['the first broken constraint wins: minimum before pattern', { type: 'integer', minimum: 10, pattern: '\\d\\d' }, '5', { constraint: 'minimum', message: '"5" is less than the minimum 10' }],
+  [
+    'the first broken constraint wins: minLength before pattern',
+    { type: 'string', minLength: 3, pattern: '[a-z]+' },
+    'A',
+    { constraint: 'minLength', message: '"A" is shorter than 3 characters' },
+  ],
+  [
+    'the first broken constraint wins: minimum before pattern',
+    { type: 'integer', minimum: 10, pattern: '\\d\\d' },
+    '5',
+    { constraint: 'minimum', message: '"5" is less than the minimum 10' },
+  ],
   ['type errors come before constraints', { type: 'integer', minimum: 10 }, 'ten', { typeError: '"ten" is not a whole number' }],
 ];
 
@@ -224,7 +283,11 @@ describe('missing values', () => {
     const schema = defineSchema({
       name: 'missing',
       missingValues: ['NA', ''],
-      columns: [{ name: 'count', type: 'integer' }, { name: 'dash', type: 'integer', missingValues: ['-'] }, { name: 'needed', type: 'integer', required: true }],
+      columns: [
+        { name: 'count', type: 'integer' },
+        { name: 'dash', type: 'integer', missingValues: ['-'] },
+        { name: 'needed', type: 'integer', required: true },
+      ],
     });
     const [count, dash, needed] = schema.columns;
     assert.deepEqual(readCell(count, 'NA'), { value: null });
@@ -255,12 +318,21 @@ describe('custom parse and format', () => {
 
   it('turn a thrown error into a type-error with its message', () => {
     assert.deepEqual(readCell(cents, '12'), { code: 'type-error', message: '"12" is not an amount like 12.34' });
-    const odd = column({ type: 'string', parse: () => { throw 'no'; } });
+    const odd = column({
+      type: 'string',
+      parse: () => {
+        throw 'no';
+      },
+    });
     assert.deepEqual(readCell(odd, 'x'), { code: 'type-error', message: '"x" is not a valid value' });
   });
 
   it('still have their value checked by the constraints', () => {
-    assert.deepEqual(readCell(cents, '-1.00'), { code: 'constraint-error', message: '"-1.00" is less than the minimum 0', details: { constraint: 'minimum', limit: 0 } });
+    assert.deepEqual(readCell(cents, '-1.00'), {
+      code: 'constraint-error',
+      message: '"-1.00" is less than the minimum 0',
+      details: { constraint: 'minimum', limit: 0 },
+    });
   });
 });
 
@@ -310,11 +382,14 @@ describe('encode', () => {
   ];
   for (const [title, spec, value] of wrongKinds) {
     it(`refuses ${title} (CSV_VALUE_INVALID, naming the column, not the value)`, () => {
-      assert.throws(() => column(spec).encode(value), (error: unknown) => {
-        assert.ok(isAppError(error, 'CSV_VALUE_INVALID'));
-        assert.match(error.message, /^column "c": cannot write a \w+ as \w+$/);
-        return true;
-      });
+      assert.throws(
+        () => column(spec).encode(value),
+        (error: unknown) => {
+          assert.ok(isAppError(error, 'CSV_VALUE_INVALID'));
+          assert.match(error.message, /^column "c": cannot write a \w+ as \w+$/);
+          return true;
+        },
+      );
     });
   }
 });

@@ -27,11 +27,17 @@ async function problemsOf(promise: Promise<unknown>): Promise<SchemaProblem[]> {
 describe('JSON schema files', () => {
   it('loads the shipped schemas (cars, everything)', async () => {
     const registry = await loadSchemasDir(SCHEMAS_DIR);
-    assert.deepEqual(registry.list().map((schema) => schema.name), ['cars', 'everything']);
+    assert.deepEqual(
+      registry.list().map((schema) => schema.name),
+      ['cars', 'everything'],
+    );
     const cars = registry.get('cars');
     assert.equal(cars?.delimiter, ';');
     assert.equal(cars?.typeRow, true);
-    assert.deepEqual(cars?.columns.map((column) => column.typeLabel), ['STRING', 'DOUBLE', 'INT', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'INT', 'CAT']);
+    assert.deepEqual(
+      cars?.columns.map((column) => column.typeLabel),
+      ['STRING', 'DOUBLE', 'INT', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'INT', 'CAT'],
+    );
     assert.equal(registry.get('nope'), undefined);
   });
 
@@ -51,7 +57,14 @@ describe('JSON schema files', () => {
     const good = JSON.stringify({ name: 'good', columns: [{ name: 'a', type: 'string' }] });
     const dir = await writeFiles({
       'a-good.json': good,
-      'b-unknown.json': JSON.stringify({ name: 'b', colour: 'red', columns: [{ name: 'a', type: 'string', parse: 'x', lenght: 3 }, { name: 'b', type: 'integer', minimum: 'low' }] }),
+      'b-unknown.json': JSON.stringify({
+        name: 'b',
+        colour: 'red',
+        columns: [
+          { name: 'a', type: 'string', parse: 'x', lenght: 3 },
+          { name: 'b', type: 'integer', minimum: 'low' },
+        ],
+      }),
       'c-broken.json': '{ "name": "c", ',
       'd-same-name.json': good,
       'e-array.json': '[]',
@@ -59,15 +72,18 @@ describe('JSON schema files', () => {
     });
     await mkdir(path.join(dir, 'nested'));
     const problems = await problemsOf(loadSchemasDir(dir));
-    assert.deepEqual(problems.map(({ file, path: key }) => [path.basename(file ?? ''), key]), [
-      ['b-unknown.json', 'colour'],
-      ['b-unknown.json', 'columns[0].parse'],
-      ['b-unknown.json', 'columns[0].lenght'],
-      ['b-unknown.json', 'columns[1].minimum'],
-      ['c-broken.json', ''],
-      ['e-array.json', ''],
-      ['d-same-name.json', 'name'],
-    ]);
+    assert.deepEqual(
+      problems.map(({ file, path: key }) => [path.basename(file ?? ''), key]),
+      [
+        ['b-unknown.json', 'colour'],
+        ['b-unknown.json', 'columns[0].parse'],
+        ['b-unknown.json', 'columns[0].lenght'],
+        ['b-unknown.json', 'columns[1].minimum'],
+        ['c-broken.json', ''],
+        ['e-array.json', ''],
+        ['d-same-name.json', 'name'],
+      ],
+    );
     const messages = problems.map((problem) => problem.message);
     assert.equal(messages[0], 'unknown key');
     assert.equal(messages[1], 'unknown key (parse and format exist only in the TypeScript API)');
@@ -80,7 +96,10 @@ describe('JSON schema files', () => {
   it('names the file in the error message', async () => {
     const dir = await writeFiles({ 'x.json': JSON.stringify({ name: 'x', columns: [{ name: 'a', type: 'text' }] }) });
     await assert.rejects(loadSchemaFile(path.join(dir, 'x.json')), (error: Error) => {
-      assert.equal(error.message, `invalid schema:\n  ${path.join(dir, 'x.json')}: columns[0].type: must be one of "string", "integer", "number", "boolean", "date", "datetime", "enum"`);
+      assert.equal(
+        error.message,
+        `invalid schema:\n  ${path.join(dir, 'x.json')}: columns[0].type: must be one of "string", "integer", "number", "boolean", "date", "datetime", "enum"`,
+      );
       return true;
     });
   });
@@ -95,12 +114,20 @@ describe('JSON schema files', () => {
 describe('schema registry', () => {
   it('refuses two schemas with one name', () => {
     const schema = defineSchema({ name: 'twice', columns: [{ name: 'a', type: 'string' }] });
-    assert.throws(() => createSchemaRegistry([schema, schema]), (error: unknown) => isAppError(error, 'SCHEMA_INVALID'));
+    assert.throws(
+      () => createSchemaRegistry([schema, schema]),
+      (error: unknown) => isAppError(error, 'SCHEMA_INVALID'),
+    );
   });
 
   it('lists schemas sorted by name', () => {
     const make = (name: string) => defineSchema({ name, columns: [{ name: 'a', type: 'string' }] });
-    assert.deepEqual(createSchemaRegistry([make('b'), make('a'), make('c')]).list().map((schema) => schema.name), ['a', 'b', 'c']);
+    assert.deepEqual(
+      createSchemaRegistry([make('b'), make('a'), make('c')])
+        .list()
+        .map((schema) => schema.name),
+      ['a', 'b', 'c'],
+    );
   });
 });
 
@@ -110,17 +137,43 @@ describe('describeSchema', () => {
     const description = describeSchema(everything);
     assert.deepEqual(JSON.parse(JSON.stringify(description)), description);
     assert.deepEqual(description.options, {
-      delimiter: ',', encoding: 'utf-8', decimalSeparator: ',', missingValues: ['', '-'], skipLines: 0, typeRow: false, unknownColumns: 'ignore', maxRecordSize: 65536,
+      delimiter: ',',
+      encoding: 'utf-8',
+      decimalSeparator: ',',
+      missingValues: ['', '-'],
+      skipLines: 0,
+      typeRow: false,
+      unknownColumns: 'ignore',
+      maxRecordSize: 65536,
     });
     assert.deepEqual(description.primaryKey, ['id']);
-    assert.deepEqual(description.columns.find((column) => column.name === 'sku'), {
-      name: 'sku', type: 'string', aliases: ['Product code', 'SKU number'], required: false, unique: true,
-      constraints: { pattern: '[A-Z]{2}-\\d{3}' }, missingValues: ['', '-'], custom: false,
-    });
-    assert.deepEqual(description.columns.find((column) => column.name === 'released'), {
-      name: 'released', type: 'date', aliases: [], required: false, unique: false,
-      constraints: { minimum: '2000-01-01', maximum: '2030-12-31' }, missingValues: ['', '-'], dateFormat: 'DD.MM.YYYY', custom: false,
-    });
+    assert.deepEqual(
+      description.columns.find((column) => column.name === 'sku'),
+      {
+        name: 'sku',
+        type: 'string',
+        aliases: ['Product code', 'SKU number'],
+        required: false,
+        unique: true,
+        constraints: { pattern: '[A-Z]{2}-\\d{3}' },
+        missingValues: ['', '-'],
+        custom: false,
+      },
+    );
+    assert.deepEqual(
+      description.columns.find((column) => column.name === 'released'),
+      {
+        name: 'released',
+        type: 'date',
+        aliases: [],
+        required: false,
+        unique: false,
+        constraints: { minimum: '2000-01-01', maximum: '2030-12-31' },
+        missingValues: ['', '-'],
+        dateFormat: 'DD.MM.YYYY',
+        custom: false,
+      },
+    );
   });
 
   it('marks custom parse/format and leaves the functions out', () => {

@@ -7,7 +7,10 @@ import type { RawRecord } from '../../src/csv/types.js';
  * physical line where each record starts.
  */
 export function readRecords(text: string, delimiter: string): RawRecord[] {
-  const parsed = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: false, info: true, bom: true }) as unknown as { record: string[]; info: { lines: number } }[];
+  const parsed = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: false, info: true, bom: true }) as unknown as {
+    record: string[];
+    info: { lines: number };
+  }[];
   let previousEnd = 0;
   return parsed.map(({ record, info }, index) => {
     const line = previousEnd + 1;

@@ -53,13 +53,26 @@ describe('read → write → read → write', () => {
     const first = readCsv(schema, text);
     assert.deepEqual(first.errors, []);
     assert.equal(first.rows.length, 5);
-    assert.deepEqual(first.rows[0], { Car: 'Chevrolet Chevelle Malibu', MPG: 18, Cylinders: 8, Displacement: 307, Horsepower: 130, Weight: 3504, Acceleration: 12, Model: 70, Origin: 'US' });
+    assert.deepEqual(first.rows[0], {
+      Car: 'Chevrolet Chevelle Malibu',
+      MPG: 18,
+      Cylinders: 8,
+      Displacement: 307,
+      Horsepower: 130,
+      Weight: 3504,
+      Acceleration: 12,
+      Model: 70,
+      Origin: 'US',
+    });
     const written = writeCsv(schema, first.rows);
-    assert.equal(written.split('\r\n').slice(0, 3).join('\n'), [
-      'Car;MPG;Cylinders;Displacement;Horsepower;Weight;Acceleration;Model;Origin',
-      'STRING;DOUBLE;INT;DOUBLE;DOUBLE;DOUBLE;DOUBLE;INT;CAT',
-      'Chevrolet Chevelle Malibu;18;8;307;130;3504;12;70;US',
-    ].join('\n'));
+    assert.equal(
+      written.split('\r\n').slice(0, 3).join('\n'),
+      [
+        'Car;MPG;Cylinders;Displacement;Horsepower;Weight;Acceleration;Model;Origin',
+        'STRING;DOUBLE;INT;DOUBLE;DOUBLE;DOUBLE;DOUBLE;INT;CAT',
+        'Chevrolet Chevelle Malibu;18;8;307;130;3504;12;70;US',
+      ].join('\n'),
+    );
     const second = readCsv(schema, written);
     assert.deepEqual(second.errors, []);
     assert.deepEqual(second.rows, first.rows);
@@ -70,24 +83,50 @@ describe('read → write → read → write', () => {
     const { schema, text } = await fixture('everything');
     const first = readCsv(schema, text);
     assert.deepEqual(first.errors, []);
-    assert.deepEqual(first.warnings.map((warning) => [warning.code, warning.value]), [['extra-label', 'internal']]);
+    assert.deepEqual(
+      first.warnings.map((warning) => [warning.code, warning.value]),
+      [['extra-label', 'internal']],
+    );
     assert.equal(first.rows.length, 3);
     assert.deepEqual(first.rows[0], {
-      id: 1, sku: 'AB-123', title: 'Widget', price: 12.5, in_stock: true, released: new Date(Date.UTC(2024, 2, 1)),
-      updated_at: new Date(Date.UTC(2024, 2, 1, 12, 30)), audited_at: new Date(Date.UTC(2024, 2, 1, 8, 15)), colour: 'red', size: 'M',
-      serial: 9007199254740993n, note: 'plain, with a comma',
+      id: 1,
+      sku: 'AB-123',
+      title: 'Widget',
+      price: 12.5,
+      in_stock: true,
+      released: new Date(Date.UTC(2024, 2, 1)),
+      updated_at: new Date(Date.UTC(2024, 2, 1, 12, 30)),
+      audited_at: new Date(Date.UTC(2024, 2, 1, 8, 15)),
+      colour: 'red',
+      size: 'M',
+      serial: 9007199254740993n,
+      note: 'plain, with a comma',
     });
     assert.deepEqual(first.rows[2], {
-      id: 3, sku: null, title: '  Spaced  ', price: null, in_stock: null, released: null, updated_at: null, audited_at: null, colour: null, size: 'S', serial: null, note: null,
+      id: 3,
+      sku: null,
+      title: '  Spaced  ',
+      price: null,
+      in_stock: null,
+      released: null,
+      updated_at: null,
+      audited_at: null,
+      colour: null,
+      size: 'S',
+      serial: null,
+      note: null,
     });
     const written = writeCsv(schema, first.rows);
-    assert.equal(written, [
-      'id,sku,title,price,in_stock,released,updated_at,audited_at,colour,size,serial,note',
-      '1,AB-123,Widget,"12,5",ja,01.03.2024,2024-03-01T12:30:00.000Z,01.03.2024 08:15,red,M,9007199254740993,"plain, with a comma"',
-      '2,CD-456,"Gadget ""Pro""",1000,nein,29.02.2024,2024-03-01T12:30:00.250Z,,,,42,"two\nlines"',
-      '3,,"  Spaced  ",,,,,,,S,,',
-      '',
-    ].join('\r\n'));
+    assert.equal(
+      written,
+      [
+        'id,sku,title,price,in_stock,released,updated_at,audited_at,colour,size,serial,note',
+        '1,AB-123,Widget,"12,5",ja,01.03.2024,2024-03-01T12:30:00.000Z,01.03.2024 08:15,red,M,9007199254740993,"plain, with a comma"',
+        '2,CD-456,"Gadget ""Pro""",1000,nein,29.02.2024,2024-03-01T12:30:00.250Z,,,,42,"two\nlines"',
+        '3,,"  Spaced  ",,,,,,,S,,',
+        '',
+      ].join('\r\n'),
+    );
     const second = readCsv(schema, written);
     assert.deepEqual(second.errors, []);
     assert.deepEqual(second.warnings, []);

@@ -32,22 +32,44 @@ describe('header', () => {
     assert.deepEqual(warnings, []);
     assert.deepEqual(mapping.fieldOfColumn, [2, 1, 0]);
     assert.deepEqual(mapping.columnOfField, [2, 1, 0]);
-    assert.deepEqual(validator.row(record(2, ['41', 'Ada Lovelace', '7'])), { values: { id: 7, full_name: 'Ada Lovelace', age: 41 }, errors: [], warnings: [] });
+    assert.deepEqual(validator.row(record(2, ['41', 'Ada Lovelace', '7'])), {
+      values: { id: 7, full_name: 'Ada Lovelace', age: 41 },
+      errors: [],
+      warnings: [],
+    });
   });
 
   it('reports a second cell for one column as duplicate-label', () => {
     const { errors, mapping } = createRowValidator(people()).header(record(1, ['id', 'name', 'Full Name']));
-    assert.deepEqual(errors, [{
-      row: 1, line: 1, column: 'full_name', field: 3, value: 'Full Name', code: 'duplicate-label',
-      message: 'row 1, column "full_name": "Full Name" names this column again (first at field 2)', details: { firstField: 2 },
-    }]);
+    assert.deepEqual(errors, [
+      {
+        row: 1,
+        line: 1,
+        column: 'full_name',
+        field: 3,
+        value: 'Full Name',
+        code: 'duplicate-label',
+        message: 'row 1, column "full_name": "Full Name" names this column again (first at field 2)',
+        details: { firstField: 2 },
+      },
+    ]);
     assert.deepEqual(mapping.columnOfField, [0, 1, undefined]);
   });
 
   it('reports an absent required column as missing-label; an absent optional column reads as null', () => {
     const validator = createRowValidator(people());
     const { errors } = validator.header(record(1, ['age', 'name']));
-    assert.deepEqual(errors, [{ row: 1, line: 1, column: 'id', field: null, value: null, code: 'missing-label', message: 'row 1, column "id": this required column is not in the header' }]);
+    assert.deepEqual(errors, [
+      {
+        row: 1,
+        line: 1,
+        column: 'id',
+        field: null,
+        value: null,
+        code: 'missing-label',
+        message: 'row 1, column "id": this required column is not in the header',
+      },
+    ]);
     const optional = createRowValidator(people());
     assert.deepEqual(optional.header(record(1, ['id'])).errors, []);
     assert.deepEqual(optional.row(record(2, ['1'])).values, { id: 1, full_name: null, age: null });
@@ -67,7 +89,10 @@ describe('header', () => {
   });
 
   it('must come before typeRow() and row()', () => {
-    assert.throws(() => createRowValidator(people()).row(record(2, ['1'])), (error: unknown) => isAppError(error, 'INTERNAL_ERROR'));
+    assert.throws(
+      () => createRowValidator(people()).row(record(2, ['1'])),
+      (error: unknown) => isAppError(error, 'INTERNAL_ERROR'),
+    );
   });
 });
 
@@ -82,9 +107,36 @@ describe('type row', () => {
     const validator = createRowValidator(cars);
     validator.header(record(1, CARS_HEADER));
     assert.deepEqual(validator.typeRow(record(2, ['STRING', 'INT', 'INT', 'DOUBLE', 'DOUBLE', 'DOUBLE', 'DOUBLE'])), [
-      { row: 2, line: 2, column: 'MPG', field: 2, value: 'INT', code: 'type-row-error', message: 'row 2, column "MPG": type "INT" does not match "DOUBLE"', details: { expected: 'DOUBLE' } },
-      { row: 2, line: 2, column: 'Model', field: 8, value: null, code: 'type-row-error', message: 'row 2, column "Model": the type row ends before this field (expected "INT")', details: { expected: 'INT' } },
-      { row: 2, line: 2, column: 'Origin', field: 9, value: null, code: 'type-row-error', message: 'row 2, column "Origin": the type row ends before this field (expected "CAT")', details: { expected: 'CAT' } },
+      {
+        row: 2,
+        line: 2,
+        column: 'MPG',
+        field: 2,
+        value: 'INT',
+        code: 'type-row-error',
+        message: 'row 2, column "MPG": type "INT" does not match "DOUBLE"',
+        details: { expected: 'DOUBLE' },
+      },
+      {
+        row: 2,
+        line: 2,
+        column: 'Model',
+        field: 8,
+        value: null,
+        code: 'type-row-error',
+        message: 'row 2, column "Model": the type row ends before this field (expected "INT")',
+        details: { expected: 'INT' },
+      },
+      {
+        row: 2,
+        line: 2,
+        column: 'Origin',
+        field: 9,
+        value: null,
+        code: 'type-row-error',
+        message: 'row 2, column "Origin": the type row ends before this field (expected "CAT")',
+        details: { expected: 'CAT' },
+      },
     ]);
   });
 });
@@ -99,20 +151,62 @@ describe('rows', () => {
   it('decodes a good row, including 3504. as a number', () => {
     const result = carsValidator().row(record(3, ['Chevrolet Chevelle Malibu', '18.0', '8', '307.0', '130.0', '3504.', '12.0', '70', 'US']));
     assert.deepEqual(result, {
-      values: { Car: 'Chevrolet Chevelle Malibu', MPG: 18, Cylinders: 8, Displacement: 307, Horsepower: 130, Weight: 3504, Acceleration: 12, Model: 70, Origin: 'US' },
+      values: {
+        Car: 'Chevrolet Chevelle Malibu',
+        MPG: 18,
+        Cylinders: 8,
+        Displacement: 307,
+        Horsepower: 130,
+        Weight: 3504,
+        Acceleration: 12,
+        Model: 70,
+        Origin: 'US',
+      },
       errors: [],
       warnings: [],
     });
   });
 
   it('reports every bad cell with row, line, column, field, value, code and a plain message', () => {
-    const result = carsValidator().row({ row: 14, line: 15, fields: ['', 'eighteen', '8.5', '307.0', '130.0', '3504.', '12.0', '70', 'Mars'], blank: false, problems: [] });
+    const result = carsValidator().row({
+      row: 14,
+      line: 15,
+      fields: ['', 'eighteen', '8.5', '307.0', '130.0', '3504.', '12.0', '70', 'Mars'],
+      blank: false,
+      problems: [],
+    });
     assert.equal(result.values, undefined);
     assert.deepEqual(result.errors, [
-      { row: 14, line: 15, column: 'Car', field: 1, value: '', code: 'constraint-error', message: 'row 14, column "Car": a value is required', details: { constraint: 'required' } },
+      {
+        row: 14,
+        line: 15,
+        column: 'Car',
+        field: 1,
+        value: '',
+        code: 'constraint-error',
+        message: 'row 14, column "Car": a value is required',
+        details: { constraint: 'required' },
+      },
       { row: 14, line: 15, column: 'MPG', field: 2, value: 'eighteen', code: 'type-error', message: 'row 14, column "MPG": "eighteen" is not a number' },
-      { row: 14, line: 15, column: 'Cylinders', field: 3, value: '8.5', code: 'type-error', message: 'row 14, column "Cylinders": "8.5" is not a whole number' },
-      { row: 14, line: 15, column: 'Origin', field: 9, value: 'Mars', code: 'constraint-error', message: 'row 14, column "Origin": "Mars" is not one of US, Europe, Japan', details: { constraint: 'enum', limit: ['US', 'Europe', 'Japan'] } },
+      {
+        row: 14,
+        line: 15,
+        column: 'Cylinders',
+        field: 3,
+        value: '8.5',
+        code: 'type-error',
+        message: 'row 14, column "Cylinders": "8.5" is not a whole number',
+      },
+      {
+        row: 14,
+        line: 15,
+        column: 'Origin',
+        field: 9,
+        value: 'Mars',
+        code: 'constraint-error',
+        message: 'row 14, column "Origin": "Mars" is not one of US, Europe, Japan',
+        details: { constraint: 'enum', limit: ['US', 'Europe', 'Japan'] },
+      },
     ]);
   });
 
@@ -128,7 +222,16 @@ describe('rows', () => {
     const { errors, values } = carsValidator().row(record(6, ['Ford Torino', '17.0', '8', '302.0', '140.0', '3449.', '10.5', '70', 'US', 'red', 'fast']));
     assert.equal(values, undefined);
     assert.deepEqual(errors, [
-      { row: 6, line: 6, column: null, field: 10, value: 'red', code: 'extra-cell', message: "row 6, field 10: 2 more fields than the header's 9", details: { expected: 9, actual: 11 } },
+      {
+        row: 6,
+        line: 6,
+        column: null,
+        field: 10,
+        value: 'red',
+        code: 'extra-cell',
+        message: "row 6, field 10: 2 more fields than the header's 9",
+        details: { expected: 9, actual: 11 },
+      },
     ]);
   });
 
@@ -159,19 +262,35 @@ describe('unique values and primary keys', () => {
   it('reports a repeated value in a unique column, naming the first row', () => {
     const validator = everythingValidator();
     assert.deepEqual(validator.row(record(2, ['1', 'AB-123', 'Widget'])).errors, []);
-    assert.deepEqual(validator.row(record(3, ['2', 'AB-123', 'Gadget'])).errors, [{
-      row: 3, line: 3, column: 'sku', field: 2, value: 'AB-123', code: 'unique-error',
-      message: 'row 3, column "sku": "AB-123" repeats the value of row 2', details: { constraint: 'unique', firstRow: 2 },
-    }]);
+    assert.deepEqual(validator.row(record(3, ['2', 'AB-123', 'Gadget'])).errors, [
+      {
+        row: 3,
+        line: 3,
+        column: 'sku',
+        field: 2,
+        value: 'AB-123',
+        code: 'unique-error',
+        message: 'row 3, column "sku": "AB-123" repeats the value of row 2',
+        details: { constraint: 'unique', firstRow: 2 },
+      },
+    ]);
   });
 
   it('reports a repeated primary key, comparing values, not text', () => {
     const validator = everythingValidator();
     validator.row(record(2, ['7', 'AB-123', 'Widget']));
-    assert.deepEqual(validator.row(record(3, ['007', 'CD-456', 'Gadget'])).errors, [{
-      row: 3, line: 3, column: 'id', field: 1, value: '007', code: 'unique-error',
-      message: 'row 3, column "id": "007" repeats the primary key of row 2', details: { constraint: 'primaryKey', firstRow: 2, columns: ['id'] },
-    }]);
+    assert.deepEqual(validator.row(record(3, ['007', 'CD-456', 'Gadget'])).errors, [
+      {
+        row: 3,
+        line: 3,
+        column: 'id',
+        field: 1,
+        value: '007',
+        code: 'unique-error',
+        message: 'row 3, column "id": "007" repeats the primary key of row 2',
+        details: { constraint: 'primaryKey', firstRow: 2, columns: ['id'] },
+      },
+    ]);
   });
 
   it('does not compare missing values, and a bad row claims no key', () => {
@@ -183,22 +302,47 @@ describe('unique values and primary keys', () => {
   });
 
   it('reports a repeated composite primary key once, with all its cells', () => {
-    const schema = defineSchema({ name: 'stock', primaryKey: ['region', 'code'], columns: [{ name: 'region', type: 'string' }, { name: 'code', type: 'integer' }, { name: 'count', type: 'integer' }] });
+    const schema = defineSchema({
+      name: 'stock',
+      primaryKey: ['region', 'code'],
+      columns: [
+        { name: 'region', type: 'string' },
+        { name: 'code', type: 'integer' },
+        { name: 'count', type: 'integer' },
+      ],
+    });
     const validator = createRowValidator(schema);
     validator.header(record(1, ['region', 'code', 'count']));
     assert.deepEqual(validator.row(record(2, ['EU', '7', '1'])).errors, []);
     assert.deepEqual(validator.row(record(3, ['US', '7', '1'])).errors, []);
-    assert.deepEqual(validator.row(record(4, ['EU', '+7', '2'])).errors, [{
-      row: 4, line: 4, column: null, field: null, value: 'EU, +7', code: 'unique-error',
-      message: 'row 4: primary key (region, code) "EU", "+7" repeats row 2', details: { constraint: 'primaryKey', firstRow: 2, columns: ['region', 'code'] },
-    }]);
+    assert.deepEqual(validator.row(record(4, ['EU', '+7', '2'])).errors, [
+      {
+        row: 4,
+        line: 4,
+        column: null,
+        field: null,
+        value: 'EU, +7',
+        code: 'unique-error',
+        message: 'row 4: primary key (region, code) "EU", "+7" repeats row 2',
+        details: { constraint: 'primaryKey', firstRow: 2, columns: ['region', 'code'] },
+      },
+    ]);
   });
 
   it('compares numbers by value (1e3 repeats 1000) and dates by instant', () => {
-    const schema = defineSchema({ name: 'u', columns: [{ name: 'n', type: 'number', unique: true }, { name: 't', type: 'datetime', unique: true }] });
+    const schema = defineSchema({
+      name: 'u',
+      columns: [
+        { name: 'n', type: 'number', unique: true },
+        { name: 't', type: 'datetime', unique: true },
+      ],
+    });
     const validator = createRowValidator(schema);
     validator.header(record(1, ['n', 't']));
     assert.deepEqual(validator.row(record(2, ['1000', '2024-03-01T12:00:00Z'])).errors, []);
-    assert.deepEqual(validator.row(record(3, ['1e3', '2024-03-01T14:00:00+02:00'])).errors.map((error) => error.column), ['n', 't']);
+    assert.deepEqual(
+      validator.row(record(3, ['1e3', '2024-03-01T14:00:00+02:00'])).errors.map((error) => error.column),
+      ['n', 't'],
+    );
   });
 });

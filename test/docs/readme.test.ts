@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { TABLES_DOCUMENT_PATH, renderTables } from '../../scripts/readme-tables.js';
+import { renderTables, TABLES_DOCUMENT_PATH } from '../../scripts/readme-tables.js';
 import { SETTINGS } from '../../src/config/settings.js';
 import { ERROR_CATALOGUE } from '../../src/errors/catalogue.js';
 

@@ -10,7 +10,10 @@ import { createUpload, headOffset, openPatch, waitFor } from '../support/tus-req
 const MiB = 1024 * 1024;
 
 async function fileSize(file: string): Promise<number> {
-  return stat(file).then((s) => s.size, () => -1);
+  return stat(file).then(
+    (s) => s.size,
+    () => -1,
+  );
 }
 
 describe('graceful shutdown of a real ferry process', () => {
@@ -24,7 +27,12 @@ describe('graceful shutdown of a real ferry process', () => {
     await waitFor('the first MiB on disk', async () => (await fileSize(path.join(dataDir, id))) >= MiB);
 
     ferry.child.kill('SIGTERM');
-    await waitFor('the listener to close', () => fetch(`${ferry.url}/healthz`).then(() => false, () => true));
+    await waitFor('the listener to close', () =>
+      fetch(`${ferry.url}/healthz`).then(
+        () => false,
+        () => true,
+      ),
+    );
     const result = await patch.finish(randomBytes(3 * MiB));
 
     assert.deepEqual(result, { status: 204, offset: 4 * MiB });

@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { after, before, describe, it } from 'node:test';
 import * as tus from 'tus-js-client';
 import { peopleCsv, peopleSchema, writeSchemasDir } from '../imports/harness.js';
-import { spawnFerry, type FerryProcess } from '../support/ferry-process.js';
+import { type FerryProcess, spawnFerry } from '../support/ferry-process.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { TUS, waitFor } from '../support/tus-requests.js';
 
@@ -66,7 +66,9 @@ async function post(baseUrl: string, headers: Record<string, string>): Promise<s
 
 async function patch(baseUrl: string, location: string, offset: number, body: Buffer): Promise<void> {
   const response = await fetch(`${baseUrl}${location}`, {
-    method: 'PATCH', headers: { ...TUS, 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' }, body: new Uint8Array(body),
+    method: 'PATCH',
+    headers: { ...TUS, 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' },
+    body: new Uint8Array(body),
   });
   assert.equal(response.status, 204, await response.text());
 }
@@ -80,17 +82,23 @@ async function head(baseUrl: string, location: string): Promise<Headers> {
 async function importState(baseUrl: string, finalUrl: string): Promise<{ status: string; summary?: { rowsImported: number } }> {
   const id = `upload-${finalUrl.split('/').pop()}`;
   let state: { status: string; summary?: { rowsImported: number } } | undefined;
-  await waitFor(`import ${id} to finish`, async () => {
-    const response = await fetch(`${baseUrl}/imports/${id}`);
-    if (response.status === 404) return false;
-    state = await response.json() as typeof state;
-    return state!.status === 'succeeded' || state!.status === 'failed';
-  }, 30_000);
+  await waitFor(
+    `import ${id} to finish`,
+    async () => {
+      const response = await fetch(`${baseUrl}/imports/${id}`);
+      if (response.status === 404) return false;
+      state = (await response.json()) as typeof state;
+      return state!.status === 'succeeded' || state!.status === 'failed';
+    },
+    30_000,
+  );
   return state!;
 }
 
 const metadataOf = (entries: Record<string, string>) =>
-  Object.entries(entries).map(([key, value]) => `${key} ${Buffer.from(value).toString('base64')}`).join(',');
+  Object.entries(entries)
+    .map(([key, value]) => `${key} ${Buffer.from(value).toString('base64')}`)
+    .join(',');
 
 describe('tus-js-client with parallelUploads against a real ferry process', () => {
   let ferry: FerryProcess;
@@ -132,7 +140,10 @@ describe('a final upload across a SIGKILL', () => {
   it('a final created before its partial uploads finish completes when they do, after a restart', async () => {
     const dataDir = path.join(await makeTempDir(), 'data');
     const first = await spawnFerry({ dataDir });
-    const parts = [await post(first.url, { 'Upload-Concat': 'partial', 'Upload-Length': '5' }), await post(first.url, { 'Upload-Concat': 'partial', 'Upload-Length': '6' })];
+    const parts = [
+      await post(first.url, { 'Upload-Concat': 'partial', 'Upload-Length': '5' }),
+      await post(first.url, { 'Upload-Concat': 'partial', 'Upload-Length': '6' }),
+    ];
     await patch(first.url, parts[0], 0, Buffer.from('he'));
     const final = await post(first.url, { 'Upload-Concat': `final;${parts.join(' ')}` });
     first.child.kill('SIGKILL');

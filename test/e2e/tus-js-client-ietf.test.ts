@@ -23,7 +23,13 @@ async function ietfOffset(uploadUrl: string): Promise<{ offset: number; complete
 }
 
 /** One tus-js-client run over the test file (see runTusUpload). */
-function runUpload(options: { endpoint: string; file: string; storage: string; stopAt?: number; resume?: boolean }): Promise<{ url: string; aborted: boolean }> {
+function runUpload(options: {
+  endpoint: string;
+  file: string;
+  storage: string;
+  stopAt?: number;
+  resume?: boolean;
+}): Promise<{ url: string; aborted: boolean }> {
   return runTusUpload({ ...options, fileSize: FILE_SIZE, chunkSize: CHUNK_SIZE, upload: { protocol: 'ietf-draft-05' } });
 }
 

@@ -15,8 +15,19 @@ function sha256(data: Buffer): string {
 }
 
 /** One tus-js-client run over the test file (see runTusUpload). */
-function runUpload(options: { endpoint: string; file: string; storage: string; stopAt?: number; resume?: boolean }): Promise<{ url: string; aborted: boolean }> {
-  return runTusUpload({ ...options, fileSize: FILE_SIZE, chunkSize: CHUNK_SIZE, upload: { metadata: { filename: path.basename(options.file), filetype: 'application/octet-stream' } } });
+function runUpload(options: {
+  endpoint: string;
+  file: string;
+  storage: string;
+  stopAt?: number;
+  resume?: boolean;
+}): Promise<{ url: string; aborted: boolean }> {
+  return runTusUpload({
+    ...options,
+    fileSize: FILE_SIZE,
+    chunkSize: CHUNK_SIZE,
+    upload: { metadata: { filename: path.basename(options.file), filetype: 'application/octet-stream' } },
+  });
 }
 
 describe('tus-js-client against a real ferry process', () => {

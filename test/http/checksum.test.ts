@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -8,7 +8,18 @@ import { crc32 } from 'node:zlib';
 import type { Upload } from '../../src/uploads/upload.js';
 import { waitFor } from '../support/tus-requests.js';
 import {
-  askForLock, createUpload, headOffset, metadataHeader, OCTET, patch, patchHandlerWithOwnLocker, runCase, startFerry, TUS, type HttpCase, type RawResponse,
+  askForLock,
+  createUpload,
+  type HttpCase,
+  headOffset,
+  metadataHeader,
+  OCTET,
+  patch,
+  patchHandlerWithOwnLocker,
+  type RawResponse,
+  runCase,
+  startFerry,
+  TUS,
 } from './harness.js';
 
 const finished: Upload[] = [];
@@ -32,7 +43,11 @@ const wasFinished = (uploadPath: string) => finished.some((upload) => upload.id 
 const sha1 = (bytes: Buffer) => createHash('sha1').update(bytes).digest('hex');
 
 function patchWithChecksum(uploadPath: string, offset: number, body: Buffer, checksum: string) {
-  return test.http().patch(uploadPath).set({ ...TUS, ...OCTET, 'Upload-Offset': String(offset), 'Upload-Checksum': checksum }).send(body);
+  return test
+    .http()
+    .patch(uploadPath)
+    .set({ ...TUS, ...OCTET, 'Upload-Offset': String(offset), 'Upload-Checksum': checksum })
+    .send(body);
 }
 
 /** An upload of `length` bytes holding the first `stored` bytes of `content`. */
@@ -49,7 +64,13 @@ async function assertStoredLength(uploadPath: string, offset: number): Promise<v
 }
 
 /** A chunked request through node:http; `trailers` are sent after the body. */
-function chunkedRequest(method: string, requestPath: string, headers: Record<string, string>, body: Buffer, trailers?: Record<string, string>): Promise<RawResponse> {
+function chunkedRequest(
+  method: string,
+  requestPath: string,
+  headers: Record<string, string>,
+  body: Buffer,
+  trailers?: Record<string, string>,
+): Promise<RawResponse> {
   const { hostname, port } = new URL(test.baseUrl);
   return new Promise((resolve, reject) => {
     const request = httpRequest({ hostname, port, method, path: requestPath, headers: { ...headers, 'Transfer-Encoding': 'chunked' } }, (response) => {
@@ -69,12 +90,30 @@ const errorCode = (response: RawResponse) => (JSON.parse(response.body.toString(
 
 describe('checksum: discovery', () => {
   const cases: HttpCase[] = [
-    { name: 'the Server MUST add checksum (and checksum-trailer) to the Tus-Extension header', method: 'OPTIONS', url: '/files/', status: 204,
-      expectHeaders: { 'Tus-Extension': /^creation,creation-with-upload,creation-defer-length,termination(,expiration)?,concatenation,concatenation-unfinished,checksum,checksum-trailer$/ } },
-    { name: 'the Tus-Checksum-Algorithm header MUST be included in the response to an OPTIONS request (sha1 at least)', method: 'OPTIONS', url: '/files/', status: 204,
-      expectHeaders: { 'Tus-Checksum-Algorithm': 'sha1,md5,sha256,crc32' } },
-    { name: 'OPTIONS on an upload URL lists them too', method: 'OPTIONS', url: () => createUpload(test), status: 204,
-      expectHeaders: { 'Tus-Checksum-Algorithm': 'sha1,md5,sha256,crc32', 'Tus-Extension': /checksum,checksum-trailer/ } },
+    {
+      name: 'the Server MUST add checksum (and checksum-trailer) to the Tus-Extension header',
+      method: 'OPTIONS',
+      url: '/files/',
+      status: 204,
+      expectHeaders: {
+        'Tus-Extension':
+          /^creation,creation-with-upload,creation-defer-length,termination(,expiration)?,concatenation,concatenation-unfinished,checksum,checksum-trailer$/,
+      },
+    },
+    {
+      name: 'the Tus-Checksum-Algorithm header MUST be included in the response to an OPTIONS request (sha1 at least)',
+      method: 'OPTIONS',
+      url: '/files/',
+      status: 204,
+      expectHeaders: { 'Tus-Checksum-Algorithm': 'sha1,md5,sha256,crc32' },
+    },
+    {
+      name: 'OPTIONS on an upload URL lists them too',
+      method: 'OPTIONS',
+      url: () => createUpload(test),
+      status: 204,
+      expectHeaders: { 'Tus-Checksum-Algorithm': 'sha1,md5,sha256,crc32', 'Tus-Extension': /checksum,checksum-trailer/ },
+    },
   ];
   for (const testCase of cases) it(testCase.name, () => runCase(test, testCase));
 
@@ -112,8 +151,16 @@ describe('checksum: Upload-Checksum on PATCH', () => {
   });
 
   const refused: { name: string; checksum: string; code: string }[] = [
-    { name: 'an algorithm the server does not support', checksum: 'sha512 z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg==', code: 'UPLOAD_CHECKSUM_ALGORITHM_UNSUPPORTED' },
-    { name: 'an upper-case algorithm name (names exclude upper case)', checksum: 'SHA1 2jmj7l5rSw0yVb/vlWAYkK/YBwk=', code: 'UPLOAD_CHECKSUM_ALGORITHM_UNSUPPORTED' },
+    {
+      name: 'an algorithm the server does not support',
+      checksum: 'sha512 z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg==',
+      code: 'UPLOAD_CHECKSUM_ALGORITHM_UNSUPPORTED',
+    },
+    {
+      name: 'an upper-case algorithm name (names exclude upper case)',
+      checksum: 'SHA1 2jmj7l5rSw0yVb/vlWAYkK/YBwk=',
+      code: 'UPLOAD_CHECKSUM_ALGORITHM_UNSUPPORTED',
+    },
     { name: 'no space between algorithm and checksum', checksum: 'sha1', code: 'UPLOAD_CHECKSUM_INVALID' },
     { name: 'a checksum that is not Base64', checksum: 'sha1 not*base64!', code: 'UPLOAD_CHECKSUM_INVALID' },
     { name: 'a digest of the wrong length for its algorithm', checksum: 'sha1 AAAA', code: 'UPLOAD_CHECKSUM_INVALID' },
@@ -182,8 +229,17 @@ describe('checksum: Upload-Checksum on PATCH', () => {
     const uploadPath = await uploadHolding(content, 1000);
     const { hostname, port } = new URL(test.baseUrl);
     const request = httpRequest({
-      hostname, port, method: 'PATCH', path: uploadPath,
-      headers: { ...TUS, ...OCTET, 'Upload-Offset': '1000', 'Content-Length': String(content.length - 1000), 'Upload-Checksum': checksumOf('sha1', content.subarray(1000)) },
+      hostname,
+      port,
+      method: 'PATCH',
+      path: uploadPath,
+      headers: {
+        ...TUS,
+        ...OCTET,
+        'Upload-Offset': '1000',
+        'Content-Length': String(content.length - 1000),
+        'Upload-Checksum': checksumOf('sha1', content.subarray(1000)),
+      },
     });
     request.on('error', () => undefined); // the socket is destroyed on purpose
     await new Promise<void>((resolve, reject) => request.write(content.subarray(1000, MiB), (error) => (error ? reject(error) : resolve())));
@@ -202,15 +258,18 @@ describe('checksum: Upload-Checksum on PATCH', () => {
       yield Buffer.from('more bytes');
       await new Promise(() => undefined); // the client never sends more, nor closes
     }
-    const refusal = assert.rejects(handlePatch({
-      headers: new Headers({ ...TUS, ...OCTET, 'Upload-Offset': '0', 'Upload-Checksum': checksumOf('sha1', Buffer.alloc(100)) }),
-      signal: new AbortController().signal,
-      id: idOf(uploadPath),
-      body: stalledClient(),
-      onBytesReceived: (bytes) => {
-        received += bytes;
-      },
-    }), { code: 'UPLOAD_ABORTED', status: 400 });
+    const refusal = assert.rejects(
+      handlePatch({
+        headers: new Headers({ ...TUS, ...OCTET, 'Upload-Offset': '0', 'Upload-Checksum': checksumOf('sha1', Buffer.alloc(100)) }),
+        signal: new AbortController().signal,
+        id: idOf(uploadPath),
+        body: stalledClient(),
+        onBytesReceived: (bytes) => {
+          received += bytes;
+        },
+      }),
+      { code: 'UPLOAD_ABORTED', status: 400 },
+    );
     await waitFor('both chunks to be read', () => received === 'first bytesmore bytes'.length);
     await askForLock(locker, idOf(uploadPath));
     await refusal;
@@ -223,7 +282,11 @@ describe('checksum: creation-with-upload', () => {
 
   it('a POST whose body matches its Upload-Checksum: 201 and the offset moves', async () => {
     const body = Buffer.from('hello, checksum');
-    const response = await test.http().post('/files/').set({ ...TUS, ...OCTET, 'Upload-Length': '100', 'Upload-Checksum': checksumOf('crc32', body) }).send(body);
+    const response = await test
+      .http()
+      .post('/files/')
+      .set({ ...TUS, ...OCTET, 'Upload-Length': '100', 'Upload-Checksum': checksumOf('crc32', body) })
+      .send(body);
     assert.equal(response.status, 201, response.text);
     assert.equal(response.headers['upload-offset'], String(body.length));
     await assertStoredLength(response.headers.location as string, body.length);
@@ -232,7 +295,11 @@ describe('checksum: creation-with-upload', () => {
   it('a POST whose body does not match: 460, and the upload holds nothing', async () => {
     const before = await uploadIds();
     const body = Buffer.from('hello, checksum');
-    const response = await test.http().post('/files/').set({ ...TUS, ...OCTET, 'Upload-Length': String(body.length), 'Upload-Checksum': checksumOf('sha1', Buffer.from('other')) }).send(body);
+    const response = await test
+      .http()
+      .post('/files/')
+      .set({ ...TUS, ...OCTET, 'Upload-Length': String(body.length), 'Upload-Checksum': checksumOf('sha1', Buffer.from('other')) })
+      .send(body);
     assert.equal(response.status, 460);
     const created = [...(await uploadIds())].filter((id) => !before.has(id));
     assert.equal(created.length, 1);
@@ -244,7 +311,11 @@ describe('checksum: creation-with-upload', () => {
 
   it('a POST with an unsupported algorithm: 400, and no upload is created', async () => {
     const before = await uploadIds();
-    const response = await test.http().post('/files/').set({ ...TUS, ...OCTET, 'Upload-Length': '5', 'Upload-Checksum': 'blake3 AAAA' }).send('hello');
+    const response = await test
+      .http()
+      .post('/files/')
+      .set({ ...TUS, ...OCTET, 'Upload-Length': '5', 'Upload-Checksum': 'blake3 AAAA' })
+      .send('hello');
     assert.equal(response.status, 400);
     assert.equal(response.body.error.code, 'UPLOAD_CHECKSUM_ALGORITHM_UNSUPPORTED');
     assert.deepEqual(await uploadIds(), before);
@@ -305,7 +376,11 @@ describe('checksum-trailer: Upload-Checksum after a chunked body', () => {
   it('trailers are only allowed in chunked transfers: a trailer announced with a Content-Length is 400 before the body is read', async () => {
     const uploadPath = await uploadHolding(Buffer.alloc(50), 0);
     // node:http will not send this request, so it goes to the app directly.
-    const response = await test.ferry.app.request(uploadPath, { method: 'PATCH', headers: { ...trailerHeaders(0), 'Content-Length': '20' }, body: Buffer.alloc(20) });
+    const response = await test.ferry.app.request(uploadPath, {
+      method: 'PATCH',
+      headers: { ...trailerHeaders(0), 'Content-Length': '20' },
+      body: Buffer.alloc(20),
+    });
     assert.equal(response.status, 400);
     assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'UPLOAD_CHECKSUM_INVALID');
     await assertStoredLength(uploadPath, 0);
@@ -313,7 +388,9 @@ describe('checksum-trailer: Upload-Checksum after a chunked body', () => {
 
   it('a creation-with-upload POST with a trailer checksum', async () => {
     const body = Buffer.from('posted with a trailer');
-    const response = await chunkedRequest('POST', '/files/', { ...TUS, ...OCTET, 'Upload-Length': '100', Trailer: 'Upload-Checksum' }, body, { 'Upload-Checksum': checksumOf('sha1', body) });
+    const response = await chunkedRequest('POST', '/files/', { ...TUS, ...OCTET, 'Upload-Length': '100', Trailer: 'Upload-Checksum' }, body, {
+      'Upload-Checksum': checksumOf('sha1', body),
+    });
     assert.equal(response.status, 201, response.body.toString());
     assert.equal(response.headers['upload-offset'], String(body.length));
   });

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import type { Upload } from '../../src/uploads/upload.js';
 import { describe, test } from 'node:test';
+import type { Upload } from '../../src/uploads/upload.js';
 import { peopleCsv, peopleSchema, sqliteRows, waitForImport, writeSchemasDir } from '../imports/harness.js';
-import {
-  createFinishedUpload, createUpload, headOffset, metadataHeader, OCTET, patch, runCase, startFerry, TUS, type HttpCase,
-} from './harness.js';
+import { createFinishedUpload, createUpload, type HttpCase, headOffset, metadataHeader, OCTET, patch, runCase, startFerry, TUS } from './harness.js';
 
 const ferry = await startFerry({ schemasDir: await writeSchemasDir([peopleSchema()]) });
 const PARTIAL = { 'Upload-Concat': 'partial' } as const;
@@ -25,17 +23,20 @@ async function createFinal(urls: string[], headers: Record<string, string> = {})
 }
 
 async function download(path: string): Promise<{ status: number; text: string }> {
-  const response = await ferry.http().get(path).buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (chunk: Buffer) => chunks.push(chunk));
-    res.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
-  });
+  const response = await ferry
+    .http()
+    .get(path)
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
+    });
   return { status: response.status, text: response.body as string };
 }
 
 /** The tus headers HEAD reports for an upload (no date or request id). */
-const uploadState = (headers: Record<string, string>) =>
-  Object.fromEntries(Object.entries(headers).filter(([name]) => name.startsWith('upload-')));
+const uploadState = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).filter(([name]) => name.startsWith('upload-')));
 
 async function head(path: string) {
   const response = await ferry.http().head(path).set(TUS);
@@ -45,6 +46,7 @@ async function head(path: string) {
 
 describe('concatenation: protocol rules', () => {
   const host = () => new URL(ferry.baseUrl).host;
+  // biome-ignore format: one case per line
   const cases: HttpCase[] = [
     { name: 'If the Server supports this extension, it MUST add concatenation (and concatenation-unfinished) to the Tus-Extension header',
       method: 'OPTIONS', url: '/files/', headers: TUS, status: 204, expectHeaders: { 'Tus-Extension': /(^|,)concatenation,concatenation-unfinished(,|$)/ } },
@@ -70,7 +72,10 @@ describe('concatenation: protocol rules', () => {
     const a = await partial('abc');
     const final = await createFinal([a]);
     for (const named of [whole, final]) {
-      const response = await ferry.http().post('/files/').set({ ...TUS, 'Upload-Concat': `final;http://${host()}${named}` });
+      const response = await ferry
+        .http()
+        .post('/files/')
+        .set({ ...TUS, 'Upload-Concat': `final;http://${host()}${named}` });
       assert.equal(response.status, 400);
       assert.equal(response.body.error.code, 'UPLOAD_CONCAT_NOT_PARTIAL');
     }
@@ -90,7 +95,10 @@ describe('concatenation of finished partial uploads', () => {
     const a = await partial('hello');
     const b = await partial(' world');
     const value = `final;${a} http://${new URL(ferry.baseUrl).host}${b}`;
-    const response = await ferry.http().post('/files/').set({ ...TUS, 'Upload-Concat': value });
+    const response = await ferry
+      .http()
+      .post('/files/')
+      .set({ ...TUS, 'Upload-Concat': value });
     assert.equal(response.status, 201, response.text);
     assert.equal(response.headers['upload-expires'], undefined, 'a complete upload does not expire');
     const final = response.headers.location as string;
@@ -119,7 +127,7 @@ describe('concatenation of finished partial uploads', () => {
     assert.deepEqual(await download(final), { status: 200, text: '' });
   });
 
-  test('the partial uploads\' metadata SHALL NOT be transferred to the new final upload; its own is kept', async () => {
+  test("the partial uploads' metadata SHALL NOT be transferred to the new final upload; its own is kept", async () => {
     const a = await partial('x', 1, { filename: 'part.bin' });
     const final = await createFinal([a], { 'Upload-Metadata': metadataHeader({ filename: 'whole.txt' }) });
     assert.equal((await head(final))['upload-metadata'], metadataHeader({ filename: 'whole.txt' }));
@@ -146,7 +154,11 @@ describe('concatenation of finished partial uploads', () => {
 
   test('a final upload takes no body on creation (403)', async () => {
     const a = await partial('abc');
-    const response = await ferry.http().post('/files/').set({ ...TUS, ...OCTET, 'Upload-Concat': `final;${a}` }).send('abc');
+    const response = await ferry
+      .http()
+      .post('/files/')
+      .set({ ...TUS, ...OCTET, 'Upload-Concat': `final;${a}` })
+      .send('abc');
     assert.equal(response.status, 403);
     assert.equal(response.body.error.code, 'UPLOAD_FINAL_IMMUTABLE');
   });
@@ -159,7 +171,10 @@ describe('concatenation of finished partial uploads', () => {
       assert.equal((await patch(small, path, 0, Buffer.from(content))).status, 204);
       paths.push(path);
     }
-    const response = await small.http().post('/files/').set({ ...TUS, 'Upload-Concat': `final;${paths.join(' ')}` });
+    const response = await small
+      .http()
+      .post('/files/')
+      .set({ ...TUS, 'Upload-Concat': `final;${paths.join(' ')}` });
     assert.equal(response.status, 413);
     assert.equal(response.body.error.code, 'UPLOAD_TOO_LARGE');
   });
@@ -169,7 +184,10 @@ describe('concatenation-unfinished', () => {
   test('The Client MAY send the concatenation request while the partial uploads are still in progress; the final completes when they do', async () => {
     const a = await partial('hello', 0);
     const b = await partial(' world', 3);
-    const response = await ferry.http().post('/files/').set({ ...TUS, 'Upload-Concat': `final;${a} ${b}` });
+    const response = await ferry
+      .http()
+      .post('/files/')
+      .set({ ...TUS, 'Upload-Concat': `final;${a} ${b}` });
     assert.equal(response.status, 201);
     const final = response.headers.location as string;
     assert.match(response.headers['upload-expires'] ?? '', /GMT$/, 'an unfinished final upload expires like any unfinished upload');
@@ -198,7 +216,11 @@ describe('concatenation-unfinished', () => {
     let headers = await head(final);
     assert.equal(headers['upload-length'], undefined);
     assert.equal(headers['upload-defer-length'], undefined);
-    const declare = await ferry.http().patch(deferred).set({ ...TUS, ...OCTET, 'Upload-Offset': '0', 'Upload-Length': '4' }).send('wait');
+    const declare = await ferry
+      .http()
+      .patch(deferred)
+      .set({ ...TUS, ...OCTET, 'Upload-Offset': '0', 'Upload-Length': '4' })
+      .send('wait');
     assert.equal(declare.status, 204);
     headers = await head(final);
     assert.deepEqual([headers['upload-offset'], headers['upload-length']], ['6', '6']);
@@ -254,7 +276,14 @@ describe('termination and expiration of concatenated uploads', () => {
     const hour = 3_600_000;
     const expiring = await startFerry({ uploadExpiresMs: hour, expirySweepMs: 24 * hour });
     const { store } = expiring.ferry;
-    const old: Upload = { id: 'a'.repeat(32), size: 5, offset: 0, protocol: 'tus', createdAt: new Date(Date.now() - 2 * hour).toISOString(), concat: { kind: 'partial' } };
+    const old: Upload = {
+      id: 'a'.repeat(32),
+      size: 5,
+      offset: 0,
+      protocol: 'tus',
+      createdAt: new Date(Date.now() - 2 * hour).toISOString(),
+      concat: { kind: 'partial' },
+    };
     await store.createUpload(old);
     const final = await createUpload(expiring, { 'Upload-Concat': `final;/files/${old.id}` });
     assert.equal(await store.deleteExpired(), 0);

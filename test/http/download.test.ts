@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { describe, it } from 'node:test';
-import { createFinishedUpload, createUpload, runCase, startFerry, type HttpCase } from './harness.js';
+import { createFinishedUpload, createUpload, type HttpCase, runCase, startFerry } from './harness.js';
 
 const test = await startFerry();
 const CONTENT = Buffer.from('0123456789');
@@ -11,21 +11,73 @@ const big = randomBytes(8 * 1024 * 1024);
 const bigPath = await createFinishedUpload(test, big, { filename: 'big.bin' });
 
 const rangeCases: HttpCase[] = [
-  { name: 'the whole file', method: 'GET', url: plain, status: 200,
-    expectHeaders: { 'Content-Length': '10', 'Accept-Ranges': 'bytes', 'X-Content-Type-Options': 'nosniff', 'Content-Type': 'text/plain', 'Content-Range': null },
-    then: (response) => assert.equal(response.text, '0123456789') },
-  { name: 'a range', method: 'GET', url: plain, headers: { Range: 'bytes=2-5' }, status: 206,
-    expectHeaders: { 'Content-Range': 'bytes 2-5/10', 'Content-Length': '4' }, then: (response) => assert.equal(response.text, '2345') },
-  { name: 'an open range', method: 'GET', url: plain, headers: { Range: 'bytes=7-' }, status: 206,
-    expectHeaders: { 'Content-Range': 'bytes 7-9/10' }, then: (response) => assert.equal(response.text, '789') },
-  { name: 'a suffix range', method: 'GET', url: plain, headers: { Range: 'bytes=-3' }, status: 206,
-    expectHeaders: { 'Content-Range': 'bytes 7-9/10' }, then: (response) => assert.equal(response.text, '789') },
-  { name: 'a range past the end is clamped', method: 'GET', url: plain, headers: { Range: 'bytes=8-100' }, status: 206,
-    expectHeaders: { 'Content-Range': 'bytes 8-9/10' }, then: (response) => assert.equal(response.text, '89') },
-  { name: 'several ranges are served whole', method: 'GET', url: plain, headers: { Range: 'bytes=0-1,4-5' }, status: 200,
-    then: (response) => assert.equal(response.text, '0123456789') },
-  { name: 'a range outside the file', method: 'GET', url: plain, headers: { Range: 'bytes=10-' }, status: 416, code: 'HTTP_RANGE_NOT_SATISFIABLE',
-    expectHeaders: { 'Content-Range': 'bytes */10' } },
+  {
+    name: 'the whole file',
+    method: 'GET',
+    url: plain,
+    status: 200,
+    expectHeaders: {
+      'Content-Length': '10',
+      'Accept-Ranges': 'bytes',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Type': 'text/plain',
+      'Content-Range': null,
+    },
+    then: (response) => assert.equal(response.text, '0123456789'),
+  },
+  {
+    name: 'a range',
+    method: 'GET',
+    url: plain,
+    headers: { Range: 'bytes=2-5' },
+    status: 206,
+    expectHeaders: { 'Content-Range': 'bytes 2-5/10', 'Content-Length': '4' },
+    then: (response) => assert.equal(response.text, '2345'),
+  },
+  {
+    name: 'an open range',
+    method: 'GET',
+    url: plain,
+    headers: { Range: 'bytes=7-' },
+    status: 206,
+    expectHeaders: { 'Content-Range': 'bytes 7-9/10' },
+    then: (response) => assert.equal(response.text, '789'),
+  },
+  {
+    name: 'a suffix range',
+    method: 'GET',
+    url: plain,
+    headers: { Range: 'bytes=-3' },
+    status: 206,
+    expectHeaders: { 'Content-Range': 'bytes 7-9/10' },
+    then: (response) => assert.equal(response.text, '789'),
+  },
+  {
+    name: 'a range past the end is clamped',
+    method: 'GET',
+    url: plain,
+    headers: { Range: 'bytes=8-100' },
+    status: 206,
+    expectHeaders: { 'Content-Range': 'bytes 8-9/10' },
+    then: (response) => assert.equal(response.text, '89'),
+  },
+  {
+    name: 'several ranges are served whole',
+    method: 'GET',
+    url: plain,
+    headers: { Range: 'bytes=0-1,4-5' },
+    status: 200,
+    then: (response) => assert.equal(response.text, '0123456789'),
+  },
+  {
+    name: 'a range outside the file',
+    method: 'GET',
+    url: plain,
+    headers: { Range: 'bytes=10-' },
+    status: 416,
+    code: 'HTTP_RANGE_NOT_SATISFIABLE',
+    expectHeaders: { 'Content-Range': 'bytes */10' },
+  },
   { name: 'an empty suffix range', method: 'GET', url: plain, headers: { Range: 'bytes=-0' }, status: 416, code: 'HTTP_RANGE_NOT_SATISFIABLE' },
   { name: 'an unfinished upload', method: 'GET', url: () => createUpload(test), status: 409, code: 'UPLOAD_NOT_FINISHED' },
   { name: 'an unknown upload', method: 'GET', url: `/files/${'f'.repeat(32)}`, status: 404, code: 'UPLOAD_NOT_FOUND' },
@@ -45,12 +97,22 @@ const typeCases: { metadata: Record<string, string>; contentType: string; dispos
   { metadata: { filetype: 'text/html\r\nX-Injected: 1' }, contentType: 'application/octet-stream', disposition: /^attachment$/ },
   { metadata: { filetype: 'not a type' }, contentType: 'application/octet-stream', disposition: /^attachment$/ },
   { metadata: {}, contentType: 'application/octet-stream', disposition: /^attachment$/ },
-  { metadata: { filename: 'report.csv' }, contentType: 'application/octet-stream', disposition: /^attachment; filename="report\.csv"; filename\*=UTF-8''report\.csv$/ },
+  {
+    metadata: { filename: 'report.csv' },
+    contentType: 'application/octet-stream',
+    disposition: /^attachment; filename="report\.csv"; filename\*=UTF-8''report\.csv$/,
+  },
   { metadata: { name: 'photo.png', filetype: 'image/png' }, contentType: 'image/png', disposition: /^inline; filename="photo\.png"/ },
-  { metadata: { filename: 'rocket 🚀 café.txt' }, contentType: 'application/octet-stream',
-    disposition: /^attachment; filename="rocket _+ caf_\.txt"; filename\*=UTF-8''rocket%20%F0%9F%9A%80%20caf%C3%A9\.txt$/ },
-  { metadata: { filename: 'evil\r\nSet-Cookie: a=b\u0000"quoted"\\back.txt' }, contentType: 'application/octet-stream',
-    disposition: /^attachment; filename="evilSet-Cookie: a=b_quoted__back\.txt"; filename\*=UTF-8''evilSet-Cookie%3A%20a%3Db%22quoted%22_back\.txt$/ },
+  {
+    metadata: { filename: 'rocket 🚀 café.txt' },
+    contentType: 'application/octet-stream',
+    disposition: /^attachment; filename="rocket _+ caf_\.txt"; filename\*=UTF-8''rocket%20%F0%9F%9A%80%20caf%C3%A9\.txt$/,
+  },
+  {
+    metadata: { filename: 'evil\r\nSet-Cookie: a=b\u0000"quoted"\\back.txt' },
+    contentType: 'application/octet-stream',
+    disposition: /^attachment; filename="evilSet-Cookie: a=b_quoted__back\.txt"; filename\*=UTF-8''evilSet-Cookie%3A%20a%3Db%22quoted%22_back\.txt$/,
+  },
   { metadata: { filename: '\ud800lone surrogate' }, contentType: 'application/octet-stream', disposition: /filename\*=UTF-8''%EF%BF%BDlone%20surrogate$/ },
 ];
 

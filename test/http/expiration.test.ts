@@ -13,7 +13,11 @@ describe('expiration', () => {
   it('an expired unfinished upload is gone: 410 on HEAD and PATCH', async () => {
     const uploadPath = await createUpload(unswept, { 'Upload-Length': '10' });
     await waitFor('the upload to expire', async () => (await unswept.http().head(uploadPath).set(TUS)).status === 410);
-    const response = await unswept.http().patch(uploadPath).set({ ...TUS, ...OCTET, 'Upload-Offset': '0' }).send('x');
+    const response = await unswept
+      .http()
+      .patch(uploadPath)
+      .set({ ...TUS, ...OCTET, 'Upload-Offset': '0' })
+      .send('x');
     assert.equal(response.status, 410);
     assert.equal(response.headers['content-type'], 'application/json');
     assert.equal(JSON.parse(response.text).error.code, 'UPLOAD_GONE');
@@ -21,13 +25,20 @@ describe('expiration', () => {
 
   it('the sweep deletes expired unfinished uploads and keeps finished ones', async () => {
     // Finished in one request (creation-with-upload): a PATCH would already find it expired.
-    const created = await swept.http().post('/files/').set({ ...TUS, ...OCTET, 'Upload-Length': '4' }).send('kept');
+    const created = await swept
+      .http()
+      .post('/files/')
+      .set({ ...TUS, ...OCTET, 'Upload-Length': '4' })
+      .send('kept');
     assert.equal(created.status, 201);
     const finishedPath = created.headers.location as string;
     const unfinishedPath = await createUpload(swept, { 'Upload-Length': '10' });
     const finishedId = path.basename(finishedPath);
     const unfinishedId = path.basename(unfinishedPath);
-    await waitFor('the sweep to delete the unfinished upload', async () => !(await readdir(swept.config.dataDir)).some((name) => name.startsWith(unfinishedId)));
+    await waitFor(
+      'the sweep to delete the unfinished upload',
+      async () => !(await readdir(swept.config.dataDir)).some((name) => name.startsWith(unfinishedId)),
+    );
     assert.deepEqual((await readdir(swept.config.dataDir)).sort(), [finishedId, `${finishedId}.json`]);
     const download = await fetch(`${swept.baseUrl}${finishedPath}`);
     assert.equal(download.status, 200);

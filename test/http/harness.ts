@@ -34,18 +34,27 @@ export async function startFerry(overrides: Partial<Config> = {}, options: Ferry
 }
 
 export function metadataHeader(entries: Record<string, string>): string {
-  return Object.entries(entries).map(([key, value]) => `${key} ${Buffer.from(value, 'utf8').toString('base64')}`).join(',');
+  return Object.entries(entries)
+    .map(([key, value]) => `${key} ${Buffer.from(value, 'utf8').toString('base64')}`)
+    .join(',');
 }
 
 /** Creates an upload through the server; resolves with its path `/files/<id>`. */
 export async function createUpload(test: TestFerry, headers: Record<string, string> = { 'Upload-Length': '10' }): Promise<string> {
-  const response = await test.http().post('/files/').set({ ...TUS, ...headers });
+  const response = await test
+    .http()
+    .post('/files/')
+    .set({ ...TUS, ...headers });
   assert.equal(response.status, 201, response.text);
   return response.headers.location as string;
 }
 
 export async function patch(test: TestFerry, path: string, offset: number, body: Buffer): Promise<supertest.Response> {
-  return test.http().patch(path).set({ ...TUS, ...OCTET, 'Upload-Offset': String(offset) }).send(body);
+  return test
+    .http()
+    .patch(path)
+    .set({ ...TUS, ...OCTET, 'Upload-Offset': String(offset) })
+    .send(body);
 }
 
 /** A finished upload with `content` and `metadata`; resolves with its path. */

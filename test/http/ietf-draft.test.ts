@@ -27,20 +27,28 @@ const finishCount = (id: string) => finished.filter((upload) => upload.id === id
 
 /** Creates an IETF upload; resolves with its path `/files/<id>`. */
 async function create(version: Version, headers: Record<string, string> = {}, body?: Buffer | string): Promise<string> {
-  const pending = test.http().post('/files/').set({ ...ietf(version), 'Upload-Complete': '?0', ...headers });
+  const pending = test
+    .http()
+    .post('/files/')
+    .set({ ...ietf(version), 'Upload-Complete': '?0', ...headers });
   const response = await (body === undefined ? pending : pending.send(body));
   assert.equal(response.status, 201, response.text);
   return response.headers.location as string;
 }
 
 function append(version: Version, path: string, offset: number, complete: boolean, body: Buffer | string, headers: Record<string, string> = {}) {
-  return test.http().patch(path)
+  return test
+    .http()
+    .patch(path)
     .set({ ...ietf(version), ...PARTIAL, 'Upload-Offset': String(offset), 'Upload-Complete': complete ? '?1' : '?0', ...headers })
     .send(typeof body === 'string' ? Buffer.from(body) : body);
 }
 
 function head(version: Version, path: string, headers: Record<string, string> = {}) {
-  return test.http().head(path).set({ ...ietf(version), ...headers });
+  return test
+    .http()
+    .head(path)
+    .set({ ...ietf(version), ...headers });
 }
 
 async function download(path: string): Promise<string> {
@@ -51,7 +59,11 @@ async function download(path: string): Promise<string> {
 
 /** A request through node:http whose `information` (1xx) events are collected; `body` is sent only after the first one, if asked. */
 function requestWithInterim(
-  method: string, requestPath: string, headers: Record<string, string>, body: Buffer, sendBodyAfterInterim = false,
+  method: string,
+  requestPath: string,
+  headers: Record<string, string>,
+  body: Buffer,
+  sendBodyAfterInterim = false,
 ): Promise<{ interim: Array<{ statusCode: number; headers: IncomingHttpHeaders }>; status: number; headers: IncomingHttpHeaders; text: string }> {
   const { hostname, port } = new URL(test.baseUrl);
   return new Promise((resolve, reject) => {
@@ -59,7 +71,9 @@ function requestWithInterim(
     const request = httpRequest({ hostname, port, method, path: requestPath, headers: { ...headers, 'Content-Length': String(body.length) } }, (response) => {
       let text = '';
       response.setEncoding('utf8');
-      response.on('data', (chunk: string) => { text += chunk; });
+      response.on('data', (chunk: string) => {
+        text += chunk;
+      });
       response.on('end', () => resolve({ interim, status: response.statusCode!, headers: response.headers, text }));
     });
     request.on('information', (info) => {
@@ -80,8 +94,13 @@ describe('Upload-Draft-Interop-Version selects the protocol', () => {
   for (const value of ['5', '7', 'six', '-6']) {
     it(`an interop version the server does not speak (${value}) is refused with 400`, async () => {
       await runCase(test, {
-        name: value, method: 'POST', url: '/files/', headers: { 'Upload-Draft-Interop-Version': value, 'Upload-Complete': '?1' },
-        status: 400, code: 'UPLOAD_INTEROP_VERSION_UNSUPPORTED', expectHeaders: { 'upload-complete': '?0' },
+        name: value,
+        method: 'POST',
+        url: '/files/',
+        headers: { 'Upload-Draft-Interop-Version': value, 'Upload-Complete': '?1' },
+        status: 400,
+        code: 'UPLOAD_INTEROP_VERSION_UNSUPPORTED',
+        expectHeaders: { 'upload-complete': '?0' },
       });
     });
   }
@@ -91,16 +110,27 @@ for (const version of VERSIONS) {
   describe(`interop version ${version}: upload creation`, () => {
     it('Upload-Complete: ?0: the server MUST include Location and Upload-Limit (201 Created RECOMMENDED)', async () => {
       await runCase(test, {
-        name: 'incomplete creation', method: 'POST', url: '/files/', headers: { ...ietf(version), 'Upload-Complete': '?0' }, status: 201,
+        name: 'incomplete creation',
+        method: 'POST',
+        url: '/files/',
+        headers: { ...ietf(version), 'Upload-Complete': '?0' },
+        status: 201,
         expectHeaders: {
-          location: /^\/files\/[0-9a-f]{32}$/, 'upload-complete': '?0', 'upload-offset': '0',
-          'upload-limit': `max-size=${MAX_SIZE}, ${version === 6 ? 'expires' : 'max-age'}=${EXPIRES_S}`, 'tus-resumable': null,
+          location: /^\/files\/[0-9a-f]{32}$/,
+          'upload-complete': '?0',
+          'upload-offset': '0',
+          'upload-limit': `max-size=${MAX_SIZE}, ${version === 6 ? 'expires' : 'max-age'}=${EXPIRES_S}`,
+          'tus-resumable': null,
         },
       });
     });
 
     it('Upload-Complete: ?1 with the whole content: the upload is complete, finished once, and reads back', async () => {
-      const response = await test.http().post('/files/').set({ ...ietf(version), ...PARTIAL, 'Upload-Complete': '?1' }).send(Buffer.from('hello world'));
+      const response = await test
+        .http()
+        .post('/files/')
+        .set({ ...ietf(version), ...PARTIAL, 'Upload-Complete': '?1' })
+        .send(Buffer.from('hello world'));
       assert.equal(response.status, 201);
       assert.equal(response.headers['upload-complete'], '?1');
       assert.equal(response.headers['upload-offset'], '11');
@@ -125,13 +155,22 @@ for (const version of VERSIONS) {
 
     it('indicated lengths MUST match: Upload-Length and Content-Length under ?1 that disagree are 400', async () => {
       await runCase(test, {
-        name: 'inconsistent', method: 'POST', url: '/files/', headers: { ...ietf(version), 'Upload-Complete': '?1', 'Upload-Length': '9' }, body: 'four',
-        status: 400, code: 'UPLOAD_LENGTH_INVALID', expectHeaders: { 'upload-complete': '?0', location: null },
+        name: 'inconsistent',
+        method: 'POST',
+        url: '/files/',
+        headers: { ...ietf(version), 'Upload-Complete': '?1', 'Upload-Length': '9' },
+        body: 'four',
+        status: 400,
+        code: 'UPLOAD_LENGTH_INVALID',
+        expectHeaders: { 'upload-complete': '?0', location: null },
       });
     });
 
     it('Upload-Complete is a Structured Field Boolean: parameters and surrounding spaces are allowed', async () => {
-      const response = await test.http().post('/files/').set({ ...ietf(version), 'Upload-Complete': ' ?0;note="x" ' });
+      const response = await test
+        .http()
+        .post('/files/')
+        .set({ ...ietf(version), 'Upload-Complete': ' ?0;note="x" ' });
       assert.equal(response.status, 201);
       assert.equal(response.headers['upload-complete'], '?0');
     });
@@ -146,13 +185,21 @@ for (const version of VERSIONS) {
 
     it('a length beyond max-size is refused with 413, and no upload is created', async () => {
       await runCase(test, {
-        name: 'too large', method: 'POST', url: '/files/', headers: { ...ietf(version), 'Upload-Complete': '?0', 'Upload-Length': String(MAX_SIZE + 1) },
-        status: 413, code: 'UPLOAD_TOO_LARGE', expectHeaders: { location: null },
+        name: 'too large',
+        method: 'POST',
+        url: '/files/',
+        headers: { ...ietf(version), 'Upload-Complete': '?0', 'Upload-Length': String(MAX_SIZE + 1) },
+        status: 413,
+        code: 'UPLOAD_TOO_LARGE',
+        expectHeaders: { location: null },
       });
     });
 
     it('an empty creation with Upload-Complete: ?1 is an empty upload, complete at once', async () => {
-      const response = await test.http().post('/files/').set({ ...ietf(version), 'Upload-Complete': '?1', 'Content-Length': '0' });
+      const response = await test
+        .http()
+        .post('/files/')
+        .set({ ...ietf(version), 'Upload-Complete': '?1', 'Content-Length': '0' });
       assert.equal(response.status, 201);
       assert.equal(response.headers['upload-complete'], '?1');
       assert.equal(finishCount(idOf(response.headers.location)), 1);
@@ -161,10 +208,13 @@ for (const version of VERSIONS) {
     it('Upload-Complete: ?1 on a chunked body with no length: the length is where the content ended', async () => {
       const { hostname, port } = new URL(test.baseUrl);
       const response = await new Promise<{ status: number; headers: IncomingHttpHeaders }>((resolve, reject) => {
-        const request = httpRequest({ hostname, port, method: 'POST', path: '/files/', headers: { ...ietf(version), 'Upload-Complete': '?1', 'Transfer-Encoding': 'chunked' } }, (res) => {
-          res.resume();
-          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers }));
-        });
+        const request = httpRequest(
+          { hostname, port, method: 'POST', path: '/files/', headers: { ...ietf(version), 'Upload-Complete': '?1', 'Transfer-Encoding': 'chunked' } },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers }));
+          },
+        );
         request.on('error', reject);
         request.write('chunk one, ');
         request.end('chunk two');
@@ -196,9 +246,16 @@ for (const version of VERSIONS) {
     it('MUST include Upload-Offset, Upload-Complete, Upload-Length and Upload-Limit, and SHOULD include Cache-Control: no-store', async () => {
       const location = await create(version, { 'Upload-Length': '8' }, 'abc');
       await runCase(test, {
-        name: 'HEAD', method: 'HEAD', url: location, headers: ietf(version), status: 204,
+        name: 'HEAD',
+        method: 'HEAD',
+        url: location,
+        headers: ietf(version),
+        status: 204,
         expectHeaders: {
-          'upload-offset': '3', 'upload-complete': '?0', 'upload-length': '8', 'cache-control': 'no-store',
+          'upload-offset': '3',
+          'upload-complete': '?0',
+          'upload-length': '8',
+          'cache-control': 'no-store',
           'upload-limit': new RegExp(`^max-size=${MAX_SIZE}, ${version === 6 ? 'expires' : 'max-age'}=\\d+$`),
         },
       });
@@ -222,13 +279,16 @@ for (const version of VERSIONS) {
       await runCase(test, { name: '404', method: 'HEAD', url: `/files/${'0'.repeat(32)}`, headers: ietf(version), status: 404 });
     });
 
-    it(version === 6
-      ? 'draft -05: the request MUST NOT include Upload-Offset, Upload-Complete or Upload-Length; the server MUST reject it with 400'
-      : 'a request with Upload-Offset is answered (the rule of draft -05 is gone)', async () => {
-      const location = await create(version);
-      const response = await head(version, location, { 'Upload-Offset': '0' });
-      assert.equal(response.status, version === 6 ? 400 : 204);
-    });
+    it(
+      version === 6
+        ? 'draft -05: the request MUST NOT include Upload-Offset, Upload-Complete or Upload-Length; the server MUST reject it with 400'
+        : 'a request with Upload-Offset is answered (the rule of draft -05 is gone)',
+      async () => {
+        const location = await create(version);
+        const response = await head(version, location, { 'Upload-Offset': '0' });
+        assert.equal(response.status, version === 6 ? 400 : 204);
+      },
+    );
   });
 
   describe(`interop version ${version}: upload append`, () => {
@@ -241,7 +301,11 @@ for (const version of VERSIONS) {
 
     it('the request MUST include Upload-Complete (400 without it)', async () => {
       const location = await create(version);
-      const response = await test.http().patch(location).set({ ...ietf(version), ...PARTIAL, 'Upload-Offset': '0' }).send(Buffer.from('abc'));
+      const response = await test
+        .http()
+        .patch(location)
+        .set({ ...ietf(version), ...PARTIAL, 'Upload-Offset': '0' })
+        .send(Buffer.from('abc'));
       assert.equal(response.status, 400);
       assert.equal(JSON.parse(response.text).error.code, 'UPLOAD_COMPLETE_INVALID');
     });
@@ -317,8 +381,11 @@ for (const version of VERSIONS) {
 
     it('POST with X-HTTP-Method-Override: PATCH appends', async () => {
       const location = await create(version);
-      const response = await test.http().post(location)
-        .set({ ...ietf(version), ...PARTIAL, 'X-HTTP-Method-Override': 'PATCH', 'Upload-Offset': '0', 'Upload-Complete': '?1' }).send(Buffer.from('via POST'));
+      const response = await test
+        .http()
+        .post(location)
+        .set({ ...ietf(version), ...PARTIAL, 'X-HTTP-Method-Override': 'PATCH', 'Upload-Offset': '0', 'Upload-Complete': '?1' })
+        .send(Buffer.from('via POST'));
       assert.equal(response.status, 201);
       assert.equal(await download(location), 'via POST');
     });
@@ -334,14 +401,28 @@ for (const version of VERSIONS) {
     if (version === 6) {
       it('draft -05: a DELETE with Upload-Offset or Upload-Complete MUST be rejected with 400', async () => {
         const location = await create(version);
-        await runCase(test, { name: 'DELETE', method: 'DELETE', url: location, headers: { ...ietf(version), 'Upload-Complete': '?0' }, status: 400, code: 'UPLOAD_HEADER_NOT_ALLOWED' });
+        await runCase(test, {
+          name: 'DELETE',
+          method: 'DELETE',
+          url: location,
+          headers: { ...ietf(version), 'Upload-Complete': '?0' },
+          status: 400,
+          code: 'UPLOAD_HEADER_NOT_ALLOWED',
+        });
       });
     }
 
     it('OPTIONS: the server MUST include Upload-Limit with its limits', async () => {
       await runCase(test, {
-        name: 'OPTIONS', method: 'OPTIONS', url: '/files/', headers: ietf(version), status: 204,
-        expectHeaders: { 'upload-limit': `max-size=${MAX_SIZE}, ${version === 6 ? 'expires' : 'max-age'}=${EXPIRES_S}`, 'accept-patch': 'application/partial-upload' },
+        name: 'OPTIONS',
+        method: 'OPTIONS',
+        url: '/files/',
+        headers: ietf(version),
+        status: 204,
+        expectHeaders: {
+          'upload-limit': `max-size=${MAX_SIZE}, ${version === 6 ? 'expires' : 'max-age'}=${EXPIRES_S}`,
+          'accept-patch': 'application/partial-upload',
+        },
       });
     });
   });
@@ -388,20 +469,30 @@ describe('limits and transport', () => {
   });
 
   it('malformed Upload-Metadata on an IETF creation is 400 UPLOAD_METADATA_INVALID', async () => {
-    const response = await test.http().post('/files/').set({ ...ietf(8), 'Upload-Complete': '?1', 'Upload-Metadata': 'name YQ=' }).send('abc');
+    const response = await test
+      .http()
+      .post('/files/')
+      .set({ ...ietf(8), 'Upload-Complete': '?1', 'Upload-Metadata': 'name YQ=' })
+      .send('abc');
     assert.equal(response.status, 400);
     assert.equal(JSON.parse(response.text).error.code, 'UPLOAD_METADATA_INVALID');
   });
 
   it('CORS exposes the IETF response headers', async () => {
-    const response = await test.http().options('/files/').set({ ...ietf(8), Origin: 'https://app.example' });
+    const response = await test
+      .http()
+      .options('/files/')
+      .set({ ...ietf(8), Origin: 'https://app.example' });
     assert.match(response.headers['access-control-expose-headers'] ?? '', /Upload-Complete.*Upload-Limit/);
   });
 });
 
 describe('an upload is resumed only with the protocol that created it', () => {
   const tusUpload = async () => {
-    const response = await test.http().post('/files/').set({ ...TUS, 'Upload-Length': '10' });
+    const response = await test
+      .http()
+      .post('/files/')
+      .set({ ...TUS, 'Upload-Length': '10' });
     assert.equal(response.status, 201);
     return response.headers.location as string;
   };
@@ -412,7 +503,15 @@ describe('an upload is resumed only with the protocol that created it', () => {
     ['tus DELETE', 'DELETE', TUS],
   ] as const) {
     it(`${name} on an IETF upload is 409 UPLOAD_PROTOCOL_MISMATCH`, async () => {
-      await runCase(test, { name, method, url: () => create(8), headers, body: method === 'PATCH' ? 'abc' : undefined, status: 409, code: 'UPLOAD_PROTOCOL_MISMATCH' });
+      await runCase(test, {
+        name,
+        method,
+        url: () => create(8),
+        headers,
+        body: method === 'PATCH' ? 'abc' : undefined,
+        status: 409,
+        code: 'UPLOAD_PROTOCOL_MISMATCH',
+      });
     });
   }
 
@@ -423,7 +522,13 @@ describe('an upload is resumed only with the protocol that created it', () => {
   ] as const) {
     it(`${name} on a tus upload is 409 UPLOAD_PROTOCOL_MISMATCH, and the upload is untouched`, async () => {
       await runCase(test, {
-        name, method, url: tusUpload, headers, body: method === 'PATCH' ? 'abc' : undefined, status: 409, code: 'UPLOAD_PROTOCOL_MISMATCH',
+        name,
+        method,
+        url: tusUpload,
+        headers,
+        body: method === 'PATCH' ? 'abc' : undefined,
+        status: 409,
+        code: 'UPLOAD_PROTOCOL_MISMATCH',
         then: async (_response, location) => {
           const offset = await rawRequest(test.baseUrl, 'HEAD', location, TUS);
           assert.equal(offset.status, 200);
@@ -433,4 +538,3 @@ describe('an upload is resumed only with the protocol that created it', () => {
     });
   }
 });
-

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startFerry, TUS, type TestFerry } from './harness.js';
+import { startFerry, type TestFerry, TUS } from './harness.js';
 
 const relative = await startFerry();
 const configured = await startFerry({ publicUrl: 'https://up.example.com' });
@@ -13,7 +13,10 @@ const SPOOFED: Record<string, string>[] = [
 ];
 
 async function locationOf(test: TestFerry, headers: Record<string, string>): Promise<string> {
-  const response = await test.http().post('/files/').set({ ...TUS, 'Upload-Length': '1', ...headers });
+  const response = await test
+    .http()
+    .post('/files/')
+    .set({ ...TUS, 'Upload-Length': '1', ...headers });
   assert.equal(response.status, 201);
   return response.headers.location as string;
 }

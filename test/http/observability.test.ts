@@ -3,11 +3,14 @@ import { describe, it } from 'node:test';
 import { createUpload, metadataHeader, OCTET, startFerry, TUS } from './harness.js';
 
 const test = await startFerry();
-const failing = await startFerry({}, {
-  onUploadFinished: () => {
-    throw new Error('import exploded at /srv/secret/path');
+const failing = await startFerry(
+  {},
+  {
+    onUploadFinished: () => {
+      throw new Error('import exploded at /srv/secret/path');
+    },
   },
-});
+);
 
 const SECRET_NAME = 'salaries-2026-secret.csv';
 const AUTHORIZATION = 'Bearer s3cret-token';
@@ -38,19 +41,36 @@ describe('health', () => {
 describe('metrics and access log after an upload', () => {
   it('/metrics and the log tell the story of one upload', async () => {
     const content = Buffer.alloc(3000, 1);
-    const created = await test.http().post('/files/').set({
-      ...TUS, 'Upload-Length': String(content.length), 'Upload-Metadata': metadataHeader({ filename: SECRET_NAME }),
-      Authorization: AUTHORIZATION, 'X-Request-Id': 'create-1',
-    });
+    const created = await test
+      .http()
+      .post('/files/')
+      .set({
+        ...TUS,
+        'Upload-Length': String(content.length),
+        'Upload-Metadata': metadataHeader({ filename: SECRET_NAME }),
+        Authorization: AUTHORIZATION,
+        'X-Request-Id': 'create-1',
+      });
     assert.equal(created.status, 201);
     const uploadPath = created.headers.location as string;
     const id = uploadPath.split('/').pop();
-    const first = await test.http().patch(uploadPath).set({ ...TUS, ...OCTET, 'Upload-Offset': '0', 'X-Request-Id': 'patch-1' }).send(content.subarray(0, 1000));
+    const first = await test
+      .http()
+      .patch(uploadPath)
+      .set({ ...TUS, ...OCTET, 'Upload-Offset': '0', 'X-Request-Id': 'patch-1' })
+      .send(content.subarray(0, 1000));
     assert.equal(first.status, 204);
     assert.equal(first.headers['x-request-id'], 'patch-1');
-    const second = await test.http().patch(uploadPath).set({ ...TUS, ...OCTET, 'Upload-Offset': '1000', 'X-Request-Id': 'patch-2' }).send(content.subarray(1000));
+    const second = await test
+      .http()
+      .patch(uploadPath)
+      .set({ ...TUS, ...OCTET, 'Upload-Offset': '1000', 'X-Request-Id': 'patch-2' })
+      .send(content.subarray(1000));
     assert.equal(second.status, 204);
-    const head = await test.http().head(uploadPath).set({ ...TUS, 'X-Request-Id': 'head-1' });
+    const head = await test
+      .http()
+      .head(uploadPath)
+      .set({ ...TUS, 'X-Request-Id': 'head-1' });
     assert.equal(head.status, 200);
     const doomed = await createUpload(test);
     assert.equal((await test.http().delete(doomed).set(TUS)).status, 204);
@@ -78,7 +98,12 @@ describe('metrics and access log after an upload', () => {
     assert.ok((sample(text, 'process_cpu_user_seconds_total') ?? -1) >= 0, 'default process metrics');
 
     const byRequest = (requestId: string) => test.logs.filter((line) => line.requestId === requestId);
-    for (const [requestId, method, status] of [['create-1', 'POST', 201], ['patch-1', 'PATCH', 204], ['patch-2', 'PATCH', 204], ['head-1', 'HEAD', 200]] as const) {
+    for (const [requestId, method, status] of [
+      ['create-1', 'POST', 201],
+      ['patch-1', 'PATCH', 204],
+      ['patch-2', 'PATCH', 204],
+      ['head-1', 'HEAD', 200],
+    ] as const) {
       const lines = byRequest(requestId);
       assert.equal(lines.length, 1, `one line for ${requestId}`);
       const [line] = lines;
@@ -104,7 +129,11 @@ describe('metrics and access log after an upload', () => {
 describe('5xx responses', () => {
   it('hide internals from the client and log the cause at error', async () => {
     const uploadPath = await createUpload(failing, { 'Upload-Length': '2' });
-    const response = await failing.http().patch(uploadPath).set({ ...TUS, ...OCTET, 'Upload-Offset': '0', 'X-Request-Id': 'boom-1' }).send('ok');
+    const response = await failing
+      .http()
+      .patch(uploadPath)
+      .set({ ...TUS, ...OCTET, 'Upload-Offset': '0', 'X-Request-Id': 'boom-1' })
+      .send('ok');
     assert.equal(response.status, 500);
     assert.equal(response.headers['content-type'], 'application/json');
     assert.deepEqual(response.body, { error: { code: 'INTERNAL_ERROR', message: 'Internal server error.' } });
@@ -115,7 +144,11 @@ describe('5xx responses', () => {
   });
 
   it('from a POST that finishes are JSON too', async () => {
-    const response = await failing.http().post('/files/').set({ ...TUS, ...OCTET, 'Upload-Length': '2', 'X-Request-Id': 'boom-2' }).send('ok');
+    const response = await failing
+      .http()
+      .post('/files/')
+      .set({ ...TUS, ...OCTET, 'Upload-Length': '2', 'X-Request-Id': 'boom-2' })
+      .send('ok');
     assert.equal(response.status, 500);
     assert.deepEqual(response.body, { error: { code: 'INTERNAL_ERROR', message: 'Internal server error.' } });
     const [line] = failing.logs.filter((candidate) => candidate.requestId === 'boom-2');

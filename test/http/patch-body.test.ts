@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
 import { stat } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Upload } from '../../src/uploads/upload.js';
@@ -19,7 +19,10 @@ describe('PATCH bodies', () => {
     const uploadPath = await createUpload(test, { 'Upload-Length': String(total) });
     const { hostname, port } = new URL(test.baseUrl);
     const request = httpRequest({
-      hostname, port, method: 'PATCH', path: uploadPath,
+      hostname,
+      port,
+      method: 'PATCH',
+      path: uploadPath,
       headers: { ...TUS, ...OCTET, 'Upload-Offset': '0', 'Content-Length': String(total) },
     });
     request.on('error', () => undefined); // the socket is destroyed on purpose
@@ -37,17 +40,32 @@ describe('PATCH bodies', () => {
 
   it('a chunked body longer than the upload is stored up to its length, refused with 413, and the upload is finished', async () => {
     const uploadPath = await createUpload(test, { 'Upload-Length': '4' });
-    const response = await rawRequest(test.baseUrl, 'PATCH', uploadPath, { ...TUS, ...OCTET, 'Upload-Offset': '0', 'Transfer-Encoding': 'chunked' }, Buffer.from('0123456789'));
+    const response = await rawRequest(
+      test.baseUrl,
+      'PATCH',
+      uploadPath,
+      { ...TUS, ...OCTET, 'Upload-Offset': '0', 'Transfer-Encoding': 'chunked' },
+      Buffer.from('0123456789'),
+    );
     assert.equal(response.status, 413);
     assert.equal(JSON.parse(response.body.toString()).error.code, 'UPLOAD_LENGTH_EXCEEDED');
     assert.equal(await headOffset(test, uploadPath), 4);
     assert.equal(await dataFileSize(uploadPath), 4);
-    assert.ok(finished.some((upload) => upload.id === path.basename(uploadPath)), 'the finish callback ran');
+    assert.ok(
+      finished.some((upload) => upload.id === path.basename(uploadPath)),
+      'the finish callback ran',
+    );
   });
 
   it('a chunked body within the length is stored whole', async () => {
     const uploadPath = await createUpload(test, { 'Upload-Length': '10' });
-    const response = await rawRequest(test.baseUrl, 'PATCH', uploadPath, { ...TUS, ...OCTET, 'Upload-Offset': '0', 'Transfer-Encoding': 'chunked' }, Buffer.from('0123456789'));
+    const response = await rawRequest(
+      test.baseUrl,
+      'PATCH',
+      uploadPath,
+      { ...TUS, ...OCTET, 'Upload-Offset': '0', 'Transfer-Encoding': 'chunked' },
+      Buffer.from('0123456789'),
+    );
     assert.equal(response.status, 204);
     assert.equal(response.headers['upload-offset'], '10');
   });
@@ -55,7 +73,9 @@ describe('PATCH bodies', () => {
   it('without a Node request (app.request), the web body is read', async () => {
     const uploadPath = await createUpload(test, { 'Upload-Length': '5' });
     const response = await test.ferry.app.request(uploadPath, {
-      method: 'PATCH', headers: { ...TUS, ...OCTET, 'Upload-Offset': '0' }, body: 'hello',
+      method: 'PATCH',
+      headers: { ...TUS, ...OCTET, 'Upload-Offset': '0' },
+      body: 'hello',
     });
     assert.equal(response.status, 204);
     assert.equal(response.headers.get('upload-offset'), '5');

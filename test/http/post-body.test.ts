@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { createPostHandler } from '../../src/protocols/tus/post-handler.js';
 import type { Upload } from '../../src/uploads/upload.js';
 import { waitFor } from '../support/tus-requests.js';
-import { askForLock, engineWithOwnLocker, headOffset, OCTET, rawRequest, startFerry, TUS, type TestFerry } from './harness.js';
+import { askForLock, engineWithOwnLocker, headOffset, OCTET, rawRequest, startFerry, type TestFerry, TUS } from './harness.js';
 
 const finished: Upload[] = [];
 const announced: Upload[] = [];
@@ -35,7 +35,10 @@ async function newUploadSince(before: Set<string>): Promise<string> {
 }
 
 async function post(target: TestFerry, headers: Record<string, string>, body?: string | Buffer) {
-  const pending = target.http().post('/files/').set({ ...TUS, ...headers });
+  const pending = target
+    .http()
+    .post('/files/')
+    .set({ ...TUS, ...headers });
   return body === undefined ? pending : pending.send(body);
 }
 
@@ -79,7 +82,13 @@ describe('POST (creation, creation-with-upload)', () => {
 
   it('a chunked body beyond Upload-Length: 413, stored up to the length, the upload finished once', async () => {
     const before = await ids();
-    const response = await rawRequest(test.baseUrl, 'POST', '/files/', { ...TUS, ...OCTET, 'Upload-Length': '4', 'Transfer-Encoding': 'chunked' }, Buffer.from('0123456789'));
+    const response = await rawRequest(
+      test.baseUrl,
+      'POST',
+      '/files/',
+      { ...TUS, ...OCTET, 'Upload-Length': '4', 'Transfer-Encoding': 'chunked' },
+      Buffer.from('0123456789'),
+    );
     assert.equal(response.status, 413);
     assert.equal(response.headers['content-type'], 'application/json');
     assert.equal(JSON.parse(response.body.toString()).error.code, 'UPLOAD_LENGTH_EXCEEDED');
@@ -93,7 +102,10 @@ describe('POST (creation, creation-with-upload)', () => {
     const before = await ids();
     const { hostname, port } = new URL(test.baseUrl);
     const request = httpRequest({
-      hostname, port, method: 'POST', path: '/files/',
+      hostname,
+      port,
+      method: 'POST',
+      path: '/files/',
       headers: { ...TUS, ...OCTET, 'Upload-Length': String(1024 * KiB), 'Content-Length': String(1024 * KiB) },
     });
     request.on('error', () => undefined); // the socket is destroyed on purpose

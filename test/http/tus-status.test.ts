@@ -2,9 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import {
-  createFinishedUpload, createUpload, headOffset, metadataHeader, OCTET, runCase, startFerry, TUS, type HttpCase, type TestFerry,
-} from './harness.js';
+import { createFinishedUpload, createUpload, type HttpCase, headOffset, metadataHeader, OCTET, runCase, startFerry, type TestFerry, TUS } from './harness.js';
 
 const MAX_SIZE = 1024;
 const UNKNOWN = `/files/${'0'.repeat(32)}`;
@@ -12,7 +10,10 @@ const UNKNOWN = `/files/${'0'.repeat(32)}`;
 // One server for the file (top level, so its temp dir and close are the file's `after` hooks).
 const test: TestFerry = await startFerry({ maxSize: MAX_SIZE });
 
-const upload = (headers: Record<string, string> = { 'Upload-Length': '10' }) => () => createUpload(test, headers);
+const upload =
+  (headers: Record<string, string> = { 'Upload-Length': '10' }) =>
+  () =>
+    createUpload(test, headers);
 const dataFileSize = async (uploadPath: string) => (await stat(path.join(test.config.dataDir, path.basename(uploadPath)))).size;
 const fileCount = async () => (await readdir(test.config.dataDir)).length;
 
@@ -28,6 +29,7 @@ function createsNothing(): Pick<HttpCase, 'url' | 'then'> {
   };
 }
 
+// biome-ignore format: one case per line
 const cases: HttpCase[] = [
   // POST: creation, creation-with-upload
   { name: 'POST creates', method: 'POST', url: '/files/', headers: { ...TUS, 'Upload-Length': '10' }, status: 201,

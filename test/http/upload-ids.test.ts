@@ -14,8 +14,18 @@ await writeFile(path.join(root, 'sentinel.json'), SENTINEL);
 const sentinelTimes = await Promise.all(['sentinel', 'sentinel.json'].map(async (name) => (await stat(path.join(root, name))).mtimeMs));
 
 const HOSTILE_IDS = [
-  '..', '%2e%2e', '..%2Fsentinel', '%2e%2e%2Fsentinel', '%2e%2e%2fsentinel', '..%5Csentinel', '%2e%2e%5csentinel',
-  'sentinel%00', '%00', '..%2F..%2Fsentinel', '%2F..%2Fsentinel', '....%2F%2Fsentinel',
+  '..',
+  '%2e%2e',
+  '..%2Fsentinel',
+  '%2e%2e%2Fsentinel',
+  '%2e%2e%2fsentinel',
+  '..%5Csentinel',
+  '%2e%2e%5csentinel',
+  'sentinel%00',
+  '%00',
+  '..%2F..%2Fsentinel',
+  '%2F..%2Fsentinel',
+  '....%2F%2Fsentinel',
 ];
 const REQUESTS: { method: string; headers: Record<string, string>; body?: Buffer }[] = [
   { method: 'HEAD', headers: TUS },

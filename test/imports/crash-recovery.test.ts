@@ -28,21 +28,29 @@ test('a ferry process killed with SIGKILL mid-import re-runs the import once at 
   });
   assert.equal(patched.status, 204);
   const id = `upload-${uploadUrl.split('/').pop()!}`;
-  await waitFor('the import to be running', async () => {
-    const state = await importState(first.url, id);
-    assert.notEqual(state?.status, 'succeeded', 'the import finished before the process could be killed');
-    return state?.status === 'running' && state.summary.rowsRead > 0;
-  }, 30_000);
+  await waitFor(
+    'the import to be running',
+    async () => {
+      const state = await importState(first.url, id);
+      assert.notEqual(state?.status, 'succeeded', 'the import finished before the process could be killed');
+      return state?.status === 'running' && state.summary.rowsRead > 0;
+    },
+    30_000,
+  );
   first.child.kill('SIGKILL');
   await first.exited;
 
   const second = await spawnFerry({ dataDir, args });
   try {
     let state: ImportRecord | undefined;
-    await waitFor('the import to finish after the restart', async () => {
-      state = await importState(second.url, id);
-      return state?.status === 'succeeded' || state?.status === 'failed';
-    }, 60_000);
+    await waitFor(
+      'the import to finish after the restart',
+      async () => {
+        state = await importState(second.url, id);
+        return state?.status === 'succeeded' || state?.status === 'failed';
+      },
+      60_000,
+    );
     assert.deepEqual([state!.status, state!.attempts, state!.summary.rowsImported], ['succeeded', 2, ROWS], JSON.stringify(state));
     assert.equal(sqliteCount(dataDir, 'people'), ROWS, 'the killed run left nothing behind');
     assert.equal(await headOffset(uploadUrl.replace(first.url, second.url)), content.length, 'the upload is kept');
@@ -63,10 +71,14 @@ test('an upload finished just before a crash, its automatic import never saved, 
   const first = await spawnFerry({ dataDir, args });
   try {
     let state: ImportRecord | undefined;
-    await waitFor('the lost import to run', async () => {
-      state = await importState(first.url, id);
-      return state?.status === 'succeeded' || state?.status === 'failed';
-    }, 30_000);
+    await waitFor(
+      'the lost import to run',
+      async () => {
+        state = await importState(first.url, id);
+        return state?.status === 'succeeded' || state?.status === 'failed';
+      },
+      30_000,
+    );
     assert.deepEqual([state!.status, state!.attempts, state!.summary.rowsImported], ['succeeded', 1, 30], JSON.stringify(state));
   } finally {
     first.child.kill('SIGTERM');

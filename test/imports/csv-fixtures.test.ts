@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { defineSchema } from '../../src/csv/schema/index.js';
 import type { CellValue, ColumnDefinition, ReportCode, ReportEntry, SchemaDefinition } from '../../src/csv/types.js';
-import { runImport, type RejectedRow, type ImportMode, type ImportSummary, type Sink } from '../../src/imports/index.js';
+import { type ImportMode, type ImportSummary, type RejectedRow, runImport, type Sink } from '../../src/imports/index.js';
 
 type Row = Record<string, CellValue>;
 /** [row, line, column, code] */
@@ -94,6 +94,7 @@ const brief = (entries: ReportEntry[]): Entry[] => entries.map((entry) => [entry
 const bytesOf = (csv: string | Buffer): Buffer => (typeof csv === 'string' ? Buffer.from(csv, 'utf8') : csv);
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
+// biome-ignore format: one case per line
 const CASES: Case[] = [
   {
     name: 'a UTF-8 BOM is removed: the first label still matches, rows count from the header',
@@ -304,7 +305,11 @@ describe('CSV fixtures through runImport: exact reports', () => {
       assert.deepEqual({ rowsRead, rowsFailed, rejected }, item.summary, 'summary');
       assert.equal(result.summary.errorCount, item.errors.length);
       assert.equal(result.summary.stoppedEarly, false);
-      assert.deepEqual(result.rejected.map((row) => row.row), [...new Set(item.errors.filter(([row]) => row > 1).map(([row]) => row))], 'rejected rows');
+      assert.deepEqual(
+        result.rejected.map((row) => row.row),
+        [...new Set(item.errors.filter(([row]) => row > 1).map(([row]) => row))],
+        'rejected rows',
+      );
       if (item.written !== undefined) assert.deepEqual(result.written, item.written, 'rows written');
       item.check?.(result);
 

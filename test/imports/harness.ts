@@ -45,13 +45,17 @@ const FINISHED = new Set(['succeeded', 'failed']);
 /** Polls GET /imports/:id until the import has finished (or the deadline passes). */
 export async function waitForImport(http: () => supertest.Agent, id: string, timeoutMs = 30_000): Promise<ImportRecord> {
   let state: ImportRecord | undefined;
-  await waitFor(`import ${id} to finish`, async () => {
-    const response = await http().get(`/imports/${id}`);
-    if (response.status === 404) return false;
-    assert.equal(response.status, 200, response.text);
-    state = response.body as ImportRecord;
-    return FINISHED.has(state.status);
-  }, timeoutMs);
+  await waitFor(
+    `import ${id} to finish`,
+    async () => {
+      const response = await http().get(`/imports/${id}`);
+      if (response.status === 404) return false;
+      assert.equal(response.status, 200, response.text);
+      state = response.body as ImportRecord;
+      return FINISHED.has(state.status);
+    },
+    timeoutMs,
+  );
   return state!;
 }
 
@@ -78,7 +82,13 @@ export function sqliteCount(dataDir: string, table: string): number {
 /** A store on `directory` (as ferry makes it), shut down after the test. */
 export function openStore(t: TestContext, directory: string): FerryStore {
   const store = new FerryStore({
-    directory, expirationMs: 0, syncIntervalMs: 1000, syncAlways: false, queueCapacity: 8, coalesceBytes: 1024 * 1024, idleCloseMs: 30_000,
+    directory,
+    expirationMs: 0,
+    syncIntervalMs: 1000,
+    syncAlways: false,
+    queueCapacity: 8,
+    coalesceBytes: 1024 * 1024,
+    idleCloseMs: 30_000,
   });
   t.after(() => store.shutdown());
   return store;

@@ -91,7 +91,10 @@ describe('the in-process import queue', () => {
     await enqueueAll(queue, ['a', 'b', 'c']);
     await queue.onIdle();
     assert.deepEqual(log, ['start a', 'end a', 'start b', 'start c', 'end c']);
-    assert.deepEqual(errors.map(({ error, job }) => [job.id, (error as Error).message]), [['b', 'job b failed']]);
+    assert.deepEqual(
+      errors.map(({ error, job }) => [job.id, (error as Error).message]),
+      [['b', 'job b failed']],
+    );
   });
 
   test('a job whose id is waiting or running is not added again', async () => {
@@ -117,7 +120,11 @@ describe('the in-process import queue', () => {
     assert.equal(signal.aborted, true);
     assert.equal((signal.reason as Error).message, 'closing');
     assert.deepEqual(log, ['start a'], 'b never started');
-    assert.deepEqual(errors.map(({ job }) => job.id), ['a'], 'the aborted job rejected with the reason');
+    assert.deepEqual(
+      errors.map(({ job }) => job.id),
+      ['a'],
+      'the aborted job rejected with the reason',
+    );
 
     await queue.enqueue({ id: 'c' });
     await queue.onIdle();

@@ -59,14 +59,21 @@ describe('import reports', () => {
     const reports = createImportReports(await storedImport());
     const all = await reports.errors(ID, { offset: 1, limit: 3 });
     assert.deepEqual([all.total, all.offset, all.limit], [7, 1, 3]);
-    assert.deepEqual(all.errors.map((line) => [line.kind, line.row]), [['warning', 3], ['error', 4], ['error', 5]]);
+    assert.deepEqual(
+      all.errors.map((line) => [line.kind, line.row]),
+      [
+        ['warning', 3],
+        ['error', 4],
+        ['error', 5],
+      ],
+    );
     const errors = await reports.errors(ID, { offset: 3, limit: 10, kind: 'error' });
     assert.deepEqual([errors.total, errors.errors.map((line) => line.row)], [5, [7, 8]]);
     const warnings = await reports.errors(ID, { offset: 0, limit: 10, kind: 'warning' });
     assert.deepEqual([warnings.total, warnings.errors.map((line) => line.row)], [2, [3, 6]]);
   });
 
-  test('rejected rows: a page under the file\'s header, without their errors; all of them with their errors', async () => {
+  test("rejected rows: a page under the file's header, without their errors; all of them with their errors", async () => {
     const reports = createImportReports(await storedImport());
     const page = await reports.rejectedRowPage(ID, { offset: 1, limit: 1 });
     assert.deepEqual(page, { header: ['id', 'name', 'score'], total: 3, offset: 1, limit: 1, rows: [{ row: 5, line: 5, fields: ['5', 'name', 'x'] }] });
@@ -74,7 +81,14 @@ describe('import reports', () => {
     assert.deepEqual([past.header, past.rows], [['id', 'name', 'score'], []]);
     const rows = [];
     for await (const row of reports.rejectedRows(ID)) rows.push(row);
-    assert.deepEqual(rows.map((row) => [row.row, row.errors.length]), [[3, 1], [5, 1], [8, 1]]);
+    assert.deepEqual(
+      rows.map((row) => [row.row, row.errors.length]),
+      [
+        [3, 1],
+        [5, 1],
+        [8, 1],
+      ],
+    );
   });
 
   test('an import without report files has empty pages', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { createSchemaRegistry } from '../../src/csv/schema/index.js';
 import { createLazySink } from '../../src/imports/index.js';
 import { newRecord } from '../../src/imports/records/import-record.js';
@@ -17,7 +17,13 @@ async function setup(t: TestContext) {
   const logger = createLogger('info', { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
   const sink = createLazySink(() => assert.fail('the sink was opened'));
   const run = createImportRunner({
-    records, schemas: createSchemaRegistry([]), uploads: openStore(t, directory), sink, logger, batchSize: 10, progressIntervalMs: 1000,
+    records,
+    schemas: createSchemaRegistry([]),
+    uploads: openStore(t, directory),
+    sink,
+    logger,
+    batchSize: 10,
+    progressIntervalMs: 1000,
   });
   return { records, logs, run };
 }

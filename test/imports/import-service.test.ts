@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, test, type TestContext } from 'node:test';
+import { describe, type TestContext, test } from 'node:test';
 import { Upload } from '@tus/utils';
 import { createSchemaRegistry, defineSchema } from '../../src/csv/schema/index.js';
 import { createImportService, createLazySink, type ImportRecord, type ImportService } from '../../src/imports/index.js';
@@ -16,7 +16,12 @@ const UPLOAD_ID = 'a'.repeat(32);
 const BIG_ROWS = 150_000;
 
 /** One service on `dataDir` (a "process"); `close` it to stop it, as ferry.close() does. */
-function openService(dataDir: string, store: FerryStore, logs: Record<string, unknown>[] = [], databaseUrl = ''): ImportService & { closeAll(): Promise<void> } {
+function openService(
+  dataDir: string,
+  store: FerryStore,
+  logs: Record<string, unknown>[] = [],
+  databaseUrl = '',
+): ImportService & { closeAll(): Promise<void> } {
   const sink = createLazySink(() => createSink({ dataDir, databaseUrl }));
   const logger = createLogger('info', { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
   const service = createImportService({ dataDir, schemas: createSchemaRegistry([defineSchema(peopleSchema())]), sink, store, logger, progressIntervalMs: 50 });
@@ -30,20 +35,28 @@ function openService(dataDir: string, store: FerryStore, logs: Record<string, un
 
 async function finished(service: ImportService, id: string): Promise<ImportRecord> {
   let state: ImportRecord | undefined;
-  await waitFor(`import ${id}`, async () => {
-    state = await service.get(id).catch(() => undefined);
-    return state?.status === 'succeeded' || state?.status === 'failed';
-  }, 60_000);
+  await waitFor(
+    `import ${id}`,
+    async () => {
+      state = await service.get(id).catch(() => undefined);
+      return state?.status === 'succeeded' || state?.status === 'failed';
+    },
+    60_000,
+  );
   return state!;
 }
 
 /** Waits until `id` has read some rows, then stops the service in the middle of it. */
 async function closeWhileRunning(service: ImportService & { closeAll(): Promise<void> }, id: string): Promise<void> {
-  await waitFor(`import ${id} running`, async () => {
-    const state = await service.get(id).catch(() => undefined);
-    assert.notEqual(state?.status, 'succeeded', 'the import finished before it could be interrupted');
-    return state?.status === 'running' && state.summary.rowsRead > 0;
-  }, 30_000);
+  await waitFor(
+    `import ${id} running`,
+    async () => {
+      const state = await service.get(id).catch(() => undefined);
+      assert.notEqual(state?.status, 'succeeded', 'the import finished before it could be interrupted');
+      return state?.status === 'running' && state.summary.rowsRead > 0;
+    },
+    30_000,
+  );
   await service.closeAll();
 }
 
@@ -74,7 +87,10 @@ describe('automatic imports run exactly once', () => {
     await second.onUploadFinished(upload);
     await second.closeAll();
 
-    assert.deepEqual((await readdir(path.join(dataDir, 'imports'))).filter((file) => file.endsWith('.json')), [`upload-${UPLOAD_ID}.json`]);
+    assert.deepEqual(
+      (await readdir(path.join(dataDir, 'imports'))).filter((file) => file.endsWith('.json')),
+      [`upload-${UPLOAD_ID}.json`],
+    );
     assert.equal(sqliteCount(dataDir, 'people'), 50, 'the rows are there once');
     assert.equal((await storedState(dataDir, `upload-${UPLOAD_ID}`)).attempts, 1);
   });
@@ -138,11 +154,15 @@ describe('restarts', () => {
     const service = openService(dataDir, store);
     t.after(() => service.closeAll());
     await service.onUploadFinished(upload);
-    await waitFor('progress on disk', async () => {
-      const state = await storedState(dataDir, `upload-${UPLOAD_ID}`);
-      assert.notEqual(state.status, 'succeeded', 'finished before any progress was saved');
-      return state.status === 'running' && state.progress.bytesRead > 0 && state.progress.bytesTotal === upload.size && state.summary.rowsRead > 0;
-    }, 30_000);
+    await waitFor(
+      'progress on disk',
+      async () => {
+        const state = await storedState(dataDir, `upload-${UPLOAD_ID}`);
+        assert.notEqual(state.status, 'succeeded', 'finished before any progress was saved');
+        return state.status === 'running' && state.progress.bytesRead > 0 && state.progress.bytesTotal === upload.size && state.summary.rowsRead > 0;
+      },
+      30_000,
+    );
     const state = await finished(service, `upload-${UPLOAD_ID}`);
     assert.equal(state.progress.bytesRead, upload.size);
   });

@@ -2,34 +2,35 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { describeSchema, defineSchema } from '../../src/csv/schema/index.js';
+import { defineSchema, describeSchema } from '../../src/csv/schema/index.js';
 import type { ErrorPage, ImportRecord, RejectedRowPage } from '../../src/imports/index.js';
-import { createUpload, createFinishedUpload, headOffset, runCase, startFerry, TUS, type HttpCase } from '../http/harness.js';
+import { createFinishedUpload, createUpload, type HttpCase, headOffset, runCase, startFerry, TUS } from '../http/harness.js';
 import { peopleCsv, peopleSchema, sqliteRows, waitForImport, writeSchemasDir } from './harness.js';
 
 /** A CSV with one bad cell of each kind, a blank row and a formula in a rejected row. */
-const MIXED_CSV = [
-  'id,name,score',
-  '1,Ada,10',
-  '2,=cmd|calc,x',
-  '',
-  '3,,5',
-  '4,Grace,-1',
-  '5,"Hopper, Grace",7.5',
-].join('\r\n');
+const MIXED_CSV = ['id,name,score', '1,Ada,10', '2,=cmd|calc,x', '', '3,,5', '4,Grace,-1', '5,"Hopper, Grace",7.5'].join('\r\n');
 
 const uploadIdOf = (path: string) => path.split('/').pop()!;
 
 /** GET with the body as UTF-8 text, whatever its content type. */
 function getText(path: string) {
-  return ferry.http().get(path).buffer(true).parse((response, done) => {
-    const chunks: Buffer[] = [];
-    response.on('data', (chunk: Buffer) => chunks.push(chunk));
-    response.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
-  });
+  return ferry
+    .http()
+    .get(path)
+    .buffer(true)
+    .parse((response, done) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
+    });
 }
 
-const typedPeople = { ...peopleSchema('typed_people'), typeRow: true, delimiter: ';' as const, columns: peopleSchema().columns.map((column) => ({ ...column, typeLabel: column.type.toUpperCase() })) };
+const typedPeople = {
+  ...peopleSchema('typed_people'),
+  typeRow: true,
+  delimiter: ';' as const,
+  columns: peopleSchema().columns.map((column) => ({ ...column, typeLabel: column.type.toUpperCase() })),
+};
 const ferry = await startFerry({ schemasDir: await writeSchemasDir([peopleSchema(), typedPeople]) });
 
 describe('an automatic import after a tus upload', () => {
@@ -41,25 +42,38 @@ describe('an automatic import after a tus upload', () => {
     assert.deepEqual([state.uploadId, state.schema, state.mode, state.attempts], [uploadIdOf(path), 'people', 'skip-bad-rows', 1]);
     assert.deepEqual(state.progress, { bytesRead: MIXED_CSV.length, bytesTotal: MIXED_CSV.length });
     assert.deepEqual(state.summary, {
-      rowsRead: 6, rowsImported: 2, rowsFailed: 3, errorCount: 3, warningCount: 1, stoppedEarly: false, rejected: false,
-      errorsByColumn: { score: 2, name: 1 }, errorsByCode: { 'type-error': 1, 'constraint-error': 2 },
+      rowsRead: 6,
+      rowsImported: 2,
+      rowsFailed: 3,
+      errorCount: 3,
+      warningCount: 1,
+      stoppedEarly: false,
+      rejected: false,
+      errorsByColumn: { score: 2, name: 1 },
+      errorsByCode: { 'type-error': 1, 'constraint-error': 2 },
     });
 
     const errors = await ferry.http().get(`/imports/${id}/errors`);
     assert.equal(errors.status, 200);
     const page = errors.body as ErrorPage;
     assert.deepEqual([page.total, page.offset, page.limit], [4, 0, 100]);
-    assert.deepEqual(page.errors.map((entry) => [entry.kind, entry.row, entry.column, entry.code]), [
-      ['error', 3, 'score', 'type-error'],
-      ['warning', 4, null, 'blank-row'],
-      ['error', 5, 'name', 'constraint-error'],
-      ['error', 6, 'score', 'constraint-error'],
-    ]);
+    assert.deepEqual(
+      page.errors.map((entry) => [entry.kind, entry.row, entry.column, entry.code]),
+      [
+        ['error', 3, 'score', 'type-error'],
+        ['warning', 4, null, 'blank-row'],
+        ['error', 5, 'name', 'constraint-error'],
+        ['error', 6, 'score', 'constraint-error'],
+      ],
+    );
     assert.equal(page.errors[0].value, 'x');
     const onlyWarnings = await ferry.http().get(`/imports/${id}/errors?kind=warning`);
     assert.deepEqual([onlyWarnings.body.total, onlyWarnings.body.errors.length], [1, 1]);
     const paged = await ferry.http().get(`/imports/${id}/errors?offset=2&limit=1&kind=error`);
-    assert.deepEqual(paged.body.errors.map((entry: { row: number }) => entry.row), [6]);
+    assert.deepEqual(
+      paged.body.errors.map((entry: { row: number }) => entry.row),
+      [6],
+    );
     assert.deepEqual([paged.body.total, paged.body.offset, paged.body.limit], [3, 2, 1]);
 
     const csv = await getText(`/imports/${id}/errors.csv`);
@@ -74,7 +88,13 @@ describe('an automatic import after a tus upload', () => {
       ['4', 'Grace', "'-1", '6', '6', 'score: "-1" is less than the minimum 0'],
     ]);
 
-    assert.deepEqual(sqliteRows(ferry.config.dataDir, 'people').map((row) => [Number(row.id), row.name, row.score]), [[1, 'Ada', 10], [5, 'Hopper, Grace', 7.5]]);
+    assert.deepEqual(
+      sqliteRows(ferry.config.dataDir, 'people').map((row) => [Number(row.id), row.name, row.score]),
+      [
+        [1, 'Ada', 10],
+        [5, 'Hopper, Grace', 7.5],
+      ],
+    );
     assert.equal(await headOffset(ferry, path), MIXED_CSV.length, 'the upload is kept');
     assert.equal((await getText(path)).body, MIXED_CSV, 'and unchanged');
   });
@@ -97,7 +117,10 @@ describe('an automatic import after a tus upload', () => {
     const emptyState = await waitForImport(ferry.http, `upload-${uploadIdOf(empty)}`);
     assert.deepEqual([emptyState.status, emptyState.failure?.code, emptyState.summary.rejected], ['failed', 'IMPORT_EMPTY_FILE', true]);
     const errors = await ferry.http().get(`/imports/upload-${uploadIdOf(empty)}/errors`);
-    assert.deepEqual(errors.body.errors.map((entry: { code: string }) => entry.code), ['empty-file']);
+    assert.deepEqual(
+      errors.body.errors.map((entry: { code: string }) => entry.code),
+      ['empty-file'],
+    );
   });
 
   test('a header that does not match rejects the file: IMPORT_FILE_REJECTED, header errors only, nothing written', async () => {
@@ -105,12 +128,15 @@ describe('an automatic import after a tus upload', () => {
     const state = await waitForImport(ferry.http, `upload-${uploadIdOf(path)}`);
     assert.deepEqual([state.status, state.failure?.code, state.summary.rowsRead], ['failed', 'IMPORT_FILE_REJECTED', 0]);
     const errors = await ferry.http().get(`/imports/upload-${uploadIdOf(path)}/errors`);
-    assert.deepEqual(errors.body.errors.map((entry: { row: number; column: string; code: string }) => [entry.row, entry.column, entry.code]), [[2, 'name', 'type-row-error']]);
+    assert.deepEqual(
+      errors.body.errors.map((entry: { row: number; column: string; code: string }) => [entry.row, entry.column, entry.code]),
+      [[2, 'name', 'type-row-error']],
+    );
   });
 });
 
 describe('GET /imports/:id/rejected-rows', () => {
-  test('pages the rejected rows whole, in file order, under the file\'s own header', async () => {
+  test("pages the rejected rows whole, in file order, under the file's own header", async () => {
     const path = await createFinishedUpload(ferry, Buffer.from(MIXED_CSV.replace('id,name,score', 'ID, Name ,score')), { schema: 'people', mode: 'validate' });
     const id = `upload-${uploadIdOf(path)}`;
     assert.equal((await waitForImport(ferry.http, id)).status, 'succeeded');
@@ -118,7 +144,10 @@ describe('GET /imports/:id/rejected-rows', () => {
     const first = await ferry.http().get(`/imports/${id}/rejected-rows`);
     assert.equal(first.status, 200, first.text);
     assert.deepEqual(first.body as RejectedRowPage, {
-      header: ['ID', ' Name ', 'score'], total: 3, offset: 0, limit: 100,
+      header: ['ID', ' Name ', 'score'],
+      total: 3,
+      offset: 0,
+      limit: 100,
       rows: [
         { row: 3, line: 3, fields: ['2', '=cmd|calc', 'x'] },
         { row: 5, line: 5, fields: ['3', '', '5'] },
@@ -138,7 +167,11 @@ describe('GET /imports/:id/rejected-rows', () => {
       const response = await ferry.http().get(`/imports/${id}/rejected-rows?${query}`);
       assert.equal(response.status, 200, `${query}: ${response.text}`);
       const page = response.body as RejectedRowPage;
-      assert.deepEqual(page.rows.map((row) => row.row), rows, query);
+      assert.deepEqual(
+        page.rows.map((row) => row.row),
+        rows,
+        query,
+      );
       assert.deepEqual([page.header, page.total], [['ID', ' Name ', 'score'], 3], query);
       const params = new URLSearchParams(query);
       assert.deepEqual([page.offset, page.limit], [Number(params.get('offset') ?? 0), Number(params.get('limit') ?? 100)], query);
@@ -164,8 +197,12 @@ describe('GET /imports/:id/rejected-rows', () => {
 
   const unknown = `/imports/upload-${'0'.repeat(32)}/rejected-rows`;
   const problemFields = (fields: string[]) => (response: { body: { error: { problems: { field: string }[] } } }) => {
-    assert.deepEqual(response.body.error.problems.map((problem) => problem.field), fields);
+    assert.deepEqual(
+      response.body.error.problems.map((problem) => problem.field),
+      fields,
+    );
   };
+  // biome-ignore format: one case per line
   const cases: HttpCase[] = [
     { name: 'of an unknown import', method: 'GET', url: unknown, status: 404, code: 'IMPORT_NOT_FOUND' },
     { name: 'of a path that is no import id', method: 'GET', url: '/imports/..%2Fimports/rejected-rows', status: 404, code: 'IMPORT_NOT_FOUND' },
@@ -183,7 +220,10 @@ describe('GET /imports/:id/rejected-rows', () => {
 describe('POST /imports and GET /imports/:id', () => {
   test('starts an import of a finished upload: 202, Location, and it runs', async () => {
     const path = await createFinishedUpload(ferry, Buffer.from('id,name\n7,Alan\n8,\n'), {});
-    const response = await ferry.http().post('/imports').send({ uploadId: uploadIdOf(path), schema: 'people', mode: 'validate', maxErrors: 5 });
+    const response = await ferry
+      .http()
+      .post('/imports')
+      .send({ uploadId: uploadIdOf(path), schema: 'people', mode: 'validate', maxErrors: 5 });
     assert.equal(response.status, 202, response.text);
     const started = response.body as ImportRecord;
     assert.match(started.id, /^[0-9a-f]{32}$/);
@@ -193,6 +233,7 @@ describe('POST /imports and GET /imports/:id', () => {
     assert.deepEqual([state.status, state.summary.rowsRead, state.summary.rowsFailed, state.summary.rowsImported], ['succeeded', 2, 1, 0]);
   });
 
+  // biome-ignore format: one case per line
   const cases: HttpCase[] = [
     { name: 'not JSON', method: 'POST', url: '/imports', headers: { 'Content-Type': 'application/json' }, body: '{"uploadId":', status: 400, code: 'IMPORT_REQUEST_INVALID' },
     {
@@ -227,7 +268,9 @@ describe('POST /imports and GET /imports/:id', () => {
     const response = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const request = httpRequest({ hostname, port, method: 'POST', path: '/imports', headers: { 'Content-Type': 'application/json' } }, (res) => {
         let body = '';
-        res.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+        res.on('data', (chunk: Buffer) => {
+          body += chunk.toString();
+        });
         res.on('end', () => resolve({ status: res.statusCode!, body }));
       });
       request.on('error', reject);
@@ -240,7 +283,10 @@ describe('POST /imports and GET /imports/:id', () => {
 
   test('an unfinished upload cannot be imported: 409', async () => {
     const path = await createUpload(ferry, { 'Upload-Length': '100' });
-    const response = await ferry.http().post('/imports').send({ uploadId: uploadIdOf(path), schema: 'people' });
+    const response = await ferry
+      .http()
+      .post('/imports')
+      .send({ uploadId: uploadIdOf(path), schema: 'people' });
     assert.equal(response.status, 409);
     assert.equal(response.body.error.code, 'UPLOAD_NOT_FINISHED');
   });
@@ -250,8 +296,13 @@ describe('POST /imports and GET /imports/:id', () => {
     const path = await createFinishedUpload(stopping, Buffer.from(peopleCsv(1)));
     await stopping.ferry.imports.close();
     await runCase(stopping, {
-      name: 'closed', method: 'POST', url: '/imports', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ uploadId: uploadIdOf(path), schema: 'people' }), status: 503, code: 'HTTP_SHUTTING_DOWN',
+      name: 'closed',
+      method: 'POST',
+      url: '/imports',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ uploadId: uploadIdOf(path), schema: 'people' }),
+      status: 503,
+      code: 'HTTP_SHUTTING_DOWN',
     });
   });
 });
@@ -260,7 +311,12 @@ describe('GET /schemas', () => {
   test('lists the schemas loaded at start-up', async () => {
     const response = await ferry.http().get('/schemas');
     assert.equal(response.status, 200);
-    assert.deepEqual(response.body, { schemas: [{ name: 'people', title: 'People', columns: 3 }, { name: 'typed_people', title: 'People', columns: 3 }] });
+    assert.deepEqual(response.body, {
+      schemas: [
+        { name: 'people', title: 'People', columns: 3 },
+        { name: 'typed_people', title: 'People', columns: 3 },
+      ],
+    });
   });
 
   test('describes one schema; an unknown one is a 404 JSON error', async () => {

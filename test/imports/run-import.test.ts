@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { describe, test, type TestContext } from 'node:test';
+import { describe, type TestContext, test } from 'node:test';
 import { defineSchema } from '../../src/csv/schema/index.js';
 import type { ColumnDefinition, ReportEntry, SchemaDefinition } from '../../src/csv/types.js';
 import { isAppError } from '../../src/errors/app-error.js';
-import { runImport, type RejectedRow, type RunImportOptions, type ImportMode } from '../../src/imports/index.js';
-import { postgresHarness, sqliteHarness, type SinkFixture, type SinkHarness } from '../sinks/harnesses.js';
+import { type ImportMode, type RejectedRow, type RunImportOptions, runImport } from '../../src/imports/index.js';
+import { postgresHarness, type SinkFixture, type SinkHarness, sqliteHarness } from '../sinks/harnesses.js';
 
 const PEOPLE_COLUMNS: ColumnDefinition[] = [
   { name: 'id', type: 'integer', required: true },
@@ -55,7 +55,10 @@ async function seed(fixture: SinkFixture): Promise<void> {
   assert.equal(summary.rowsImported, 2);
 }
 
-const SEEDED = [{ id: '1', name: 'Ada', score: 1 }, { id: '2', name: 'Grace', score: 2 }];
+const SEEDED = [
+  { id: '1', name: 'Ada', score: 1 },
+  { id: '2', name: 'Grace', score: 2 },
+];
 
 const codes = (entries: ReportEntry[]) => entries.map((entry) => `${entry.row}:${entry.column ?? '-'}:${entry.code}`);
 
@@ -66,13 +69,30 @@ describe('runImport modes (SQLite)', () => {
     const fixture = await sqliteHarness.open(t);
     const { summary, errors, rejected } = await run(MIXED, { schema: peopleSchema(fixture.table), mode: 'skip-bad-rows', sink: fixture.sink });
     assert.deepEqual(codes(errors), ['3:name:constraint-error', '4:score:constraint-error', '6:score:type-error']);
-    assert.deepEqual(rejected.map((row) => [row.row, row.line, row.fields]), [[3, 3, ['11', '', '4']], [4, 4, ['12', 'Edsger', '-1']], [6, 6, ['14', 'Ken', 'x']]]);
+    assert.deepEqual(
+      rejected.map((row) => [row.row, row.line, row.fields]),
+      [
+        [3, 3, ['11', '', '4']],
+        [4, 4, ['12', 'Edsger', '-1']],
+        [6, 6, ['14', 'Ken', 'x']],
+      ],
+    );
     assert.equal(rejected[2].errors[0].message, errors[2].message);
     assert.deepEqual(summary, {
-      rowsRead: 5, rowsImported: 2, rowsFailed: 3, errorCount: 3, warningCount: 0, stoppedEarly: false, rejected: false,
-      errorsByColumn: { name: 1, score: 2 }, errorsByCode: { 'constraint-error': 2, 'type-error': 1 },
+      rowsRead: 5,
+      rowsImported: 2,
+      rowsFailed: 3,
+      errorCount: 3,
+      warningCount: 0,
+      stoppedEarly: false,
+      rejected: false,
+      errorsByColumn: { name: 1, score: 2 },
+      errorsByCode: { 'constraint-error': 2, 'type-error': 1 },
     });
-    assert.deepEqual(await rowsOf(fixture), [{ id: '10', name: 'Alan', score: 3.5 }, { id: '13', name: 'Barbara', score: 7 }]);
+    assert.deepEqual(await rowsOf(fixture), [
+      { id: '10', name: 'Alan', score: 3.5 },
+      { id: '13', name: 'Barbara', score: 7 },
+    ]);
   });
 
   test('all-or-nothing writes nothing when a row is bad, everything when none is', async (t) => {
@@ -109,7 +129,12 @@ function describeLastRowRollback(harness: SinkHarness): void {
     const lines = ['id,name,score'];
     for (let id = 100; id < 20_099; id += 1) lines.push(`${id},person ${id},${id % 50}`);
     lines.push('20099,last,not a number');
-    const { summary, errors } = await run(`${lines.join('\n')}\n`, { schema: peopleSchema(fixture.table), mode: 'all-or-nothing', sink: fixture.sink, batchSize: 500 });
+    const { summary, errors } = await run(`${lines.join('\n')}\n`, {
+      schema: peopleSchema(fixture.table),
+      mode: 'all-or-nothing',
+      sink: fixture.sink,
+      batchSize: 500,
+    });
     assert.deepEqual(codes(errors), ['20001:score:type-error']);
     assert.deepEqual([summary.rowsRead, summary.rowsFailed, summary.rowsImported], [20_000, 1, 0]);
     assert.deepEqual(await rowsOf(fixture), SEEDED);
@@ -133,7 +158,11 @@ describe('maxErrors', () => {
       assert.match(errors[3].message, /stopped after 3 errors/);
       assert.equal(summary.stoppedEarly, true);
       assert.deepEqual([summary.rowsRead, summary.rowsFailed, summary.errorCount, summary.rowsImported], [4, 4, 4, 0]);
-      assert.deepEqual(rejected.map((row) => row.errors.length), [1, 1, 1, 0], 'the row that overflowed has no error of its own reported');
+      assert.deepEqual(
+        rejected.map((row) => row.errors.length),
+        [1, 1, 1, 0],
+        'the row that overflowed has no error of its own reported',
+      );
       assert.deepEqual(await rowsOf(fixture), SEEDED);
     });
   }
@@ -148,7 +177,11 @@ describe('maxErrors', () => {
 describe('header and type row', () => {
   test('header problems reject the file: header errors only, nothing read or written', async (t) => {
     const fixture = await sqliteHarness.open(t);
-    const { summary, errors, rejected, header } = await run('ID,nickname,score,score\n1,x,bad\n2,,\n', { schema: peopleSchema(fixture.table), mode: 'skip-bad-rows', sink: fixture.sink });
+    const { summary, errors, rejected, header } = await run('ID,nickname,score,score\n1,x,bad\n2,,\n', {
+      schema: peopleSchema(fixture.table),
+      mode: 'skip-bad-rows',
+      sink: fixture.sink,
+    });
     assert.deepEqual(header, ['ID', 'nickname', 'score', 'score']);
     assert.deepEqual(codes(errors), ['1:-:extra-label', '1:score:duplicate-label', '1:name:missing-label']);
     assert.deepEqual(rejected, []);
@@ -198,9 +231,16 @@ describe('empty files, parse problems, failures', () => {
 
   test('a row the reader cannot parse is reported once and rejected with no fields; later rows survive', async (t) => {
     const fixture = await sqliteHarness.open(t);
-    const { summary, errors, rejected } = await run('id,name,score\n1,"Ada,1\n2,Grace,2\n', { schema: peopleSchema(fixture.table), mode: 'skip-bad-rows', sink: fixture.sink });
+    const { summary, errors, rejected } = await run('id,name,score\n1,"Ada,1\n2,Grace,2\n', {
+      schema: peopleSchema(fixture.table),
+      mode: 'skip-bad-rows',
+      sink: fixture.sink,
+    });
     assert.deepEqual(codes(errors), ['2:-:quote-error']);
-    assert.deepEqual(rejected.map((row) => [row.row, row.fields]), [[2, []]]);
+    assert.deepEqual(
+      rejected.map((row) => [row.row, row.fields]),
+      [[2, []]],
+    );
     assert.deepEqual([summary.rowsRead, summary.rowsImported], [2, 1]);
     assert.deepEqual(await rowsOf(fixture), [{ id: '2', name: 'Grace', score: 2 }]);
   });
@@ -221,7 +261,12 @@ describe('empty files, parse problems, failures', () => {
     let progressCalls = 0;
     await assert.rejects(
       runImport({
-        source: chunked(`${lines.join('\n')}\n`, 4096), schema: peopleSchema(fixture.table), mode: 'skip-bad-rows', sink: fixture.sink, maxErrors: 10, batchSize: 100,
+        source: chunked(`${lines.join('\n')}\n`, 4096),
+        schema: peopleSchema(fixture.table),
+        mode: 'skip-bad-rows',
+        sink: fixture.sink,
+        maxErrors: 10,
+        batchSize: 100,
         signal: controller.signal,
         onProgress: ({ rowsRead }) => {
           progressCalls += 1;
@@ -238,7 +283,15 @@ describe('empty files, parse problems, failures', () => {
     const fixture = await sqliteHarness.open(t);
     const text = 'id,name,score\n1,Ada,1\n2,Grace,2\n';
     let last = { bytesRead: 0, rowsRead: 0 };
-    await runImport({ source: chunked(text, 5), schema: peopleSchema(fixture.table), mode: 'validate', maxErrors: 1, onProgress: (progress) => { last = progress; } });
+    await runImport({
+      source: chunked(text, 5),
+      schema: peopleSchema(fixture.table),
+      mode: 'validate',
+      maxErrors: 1,
+      onProgress: (progress) => {
+        last = progress;
+      },
+    });
     assert.deepEqual(last, { bytesRead: Buffer.byteLength(text), rowsRead: 2 });
   });
 });

@@ -77,7 +77,10 @@ export async function tusUpload(files: FilesApp, headers: Record<string, string>
 
 /** Creates an IETF upload (interop version 8, incomplete); resolves with its path. */
 export async function ietfUpload(files: FilesApp, headers: Record<string, string> = {}): Promise<string> {
-  const response = await files.app.request('/files/', { method: 'POST', headers: { 'Upload-Draft-Interop-Version': '8', 'Upload-Complete': '?0', ...headers } });
+  const response = await files.app.request('/files/', {
+    method: 'POST',
+    headers: { 'Upload-Draft-Interop-Version': '8', 'Upload-Complete': '?0', ...headers },
+  });
   assert.equal(response.status, 201, await response.text());
   return response.headers.get('location')!;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ietfUpload, MAX_SIZE, runHandlerCase, tusUpload, type FilesApp, type HandlerCase } from './files-app.js';
+import { type FilesApp, type HandlerCase, ietfUpload, MAX_SIZE, runHandlerCase, tusUpload } from './files-app.js';
 
 // IETF resumable uploads (interop versions 6 and 8) through the /files route table and error hook, over an in-memory store.
 const V8 = { 'Upload-Draft-Interop-Version': '8' } as const;
@@ -12,6 +12,7 @@ const upload = (headers?: Record<string, string>) => (files: FilesApp) => ietfUp
 const idOf = (path: string) => path.slice('/files/'.length);
 const stored = (files: FilesApp, path: string) => files.store.uploads.get(idOf(path));
 
+// biome-ignore format: one case per line
 const cases: HandlerCase[] = [
   // creation
   { name: 'creation with the whole content: 201, complete', method: 'POST', url: '/files/', headers: { ...V8, 'Upload-Complete': '?1' }, body: 'hello', status: 201,

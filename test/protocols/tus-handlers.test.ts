@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createFilesApp, MAX_SIZE, runHandlerCase, tusUpload, type FilesApp, type HandlerCase } from './files-app.js';
+import { createFilesApp, type FilesApp, type HandlerCase, MAX_SIZE, runHandlerCase, tusUpload } from './files-app.js';
 
 // tus 1.0.0 through the /files route table and error hook, over an in-memory store.
 const TUS = { 'Tus-Resumable': '1.0.0' } as const;
@@ -12,6 +12,7 @@ const upload = (headers?: Record<string, string>) => (files: FilesApp) => tusUpl
 const idOf = (path: string) => path.slice('/files/'.length);
 const stored = (files: FilesApp, path: string) => files.store.uploads.get(idOf(path));
 
+// biome-ignore format: one case per line
 const cases: HandlerCase[] = [
   // POST (creation)
   { name: 'POST creates: 201, Location, Tus-Resumable', method: 'POST', url: '/files/', headers: { ...TUS, 'Upload-Length': '5' }, status: 201,
@@ -91,6 +92,9 @@ describe('tus handlers, one table (in-memory store)', () => {
     const patched = await files.app.request(part, { method: 'PATCH', headers: { ...TUS, ...OCTET, 'Upload-Offset': '0' }, body: 'abc' });
     assert.equal(patched.status, 204);
     assert.equal(stored(files, final)?.bytes.toString(), 'abc');
-    assert.deepEqual(files.seen.filter(([event]) => event === 'finished').map(([, id]) => id), [idOf(part), idOf(final)]);
+    assert.deepEqual(
+      files.seen.filter(([event]) => event === 'finished').map(([, id]) => id),
+      [idOf(part), idOf(final)],
+    );
   });
 });

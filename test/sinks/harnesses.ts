@@ -3,10 +3,10 @@ import type { TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { CellType, Schema } from '../../src/csv/types.js';
-import type { Sink } from '../../src/imports/types.js';
 import { createPostgresSink, createSqliteSink } from '../../src/imports/sinks/index.js';
+import type { Sink } from '../../src/imports/types.js';
 import { makeTempDir } from '../support/temp-dir.js';
-import { canonicalRows, type Canonical } from './schemas.js';
+import { type Canonical, canonicalRows } from './schemas.js';
 
 /** The PostgreSQL the tests use: a real server on loopback. */
 export const TEST_DATABASE_URL = process.env.FERRY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

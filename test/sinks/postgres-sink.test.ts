@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { test, type TestContext } from 'node:test';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
+import { type TestContext, test } from 'node:test';
 import type { Schema } from '../../src/csv/types.js';
 import { isAppError } from '../../src/errors/app-error.js';
 import { createPostgresSink } from '../../src/imports/sinks/index.js';

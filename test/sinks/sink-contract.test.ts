@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Schema } from '../../src/csv/types.js';
 import { isAppError } from '../../src/errors/app-error.js';
-import { postgresHarness, sqliteHarness, type SinkFixture, type SinkHarness } from './harnesses.js';
+import { postgresHarness, type SinkFixture, type SinkHarness, sqliteHarness } from './harnesses.js';
 import { canonicalRows, makeSchema, type Row } from './schemas.js';
 
 /** Writes rows in one transaction and commits. */
@@ -19,11 +19,7 @@ const rejectsWith = (code: string) => (error: unknown) => {
 
 /** Every type once, keyed by id. */
 function everyType(table: string): Schema {
-  return makeSchema(
-    table,
-    { id: 'integer', label: 'string', kind: 'enum', amount: 'number', active: 'boolean', day: 'date', at: 'datetime' },
-    ['id'],
-  );
+  return makeSchema(table, { id: 'integer', label: 'string', kind: 'enum', amount: 'number', active: 'boolean', day: 'date', at: 'datetime' }, ['id']);
 }
 
 const TRICKY_STRINGS = [
@@ -48,22 +44,51 @@ function describeSinkContract(harness: SinkHarness): void {
       const schema = everyType(fixture.table);
       assert.deepEqual(await importRows(fixture, schema, []), { rows: 0 });
       const types = await fixture.columnTypes(fixture.table);
-      assert.deepEqual(
-        Object.fromEntries(types),
-        Object.fromEntries(schema.columns.map((column) => [column.name, harness.expectedTypes[column.type]])),
-      );
+      assert.deepEqual(Object.fromEntries(types), Object.fromEntries(schema.columns.map((column) => [column.name, harness.expectedTypes[column.type]])));
     });
 
     test('reads back exactly what was written', async (t) => {
       const fixture = await harness.open(t);
       const schema = everyType(fixture.table);
       const rows: Row[] = [
-        { id: 2n ** 63n - 1n, label: 'max int64', kind: 'a', amount: 0.1, active: true, day: new Date('2024-02-29T00:00:00Z'), at: new Date('2024-02-29T23:59:59.123Z') },
-        { id: -(2n ** 63n), label: 'min int64', kind: 'b', amount: -0.5, active: false, day: new Date('0001-01-01T00:00:00Z'), at: new Date('1970-01-01T00:00:00.000Z') },
-        { id: 9007199254740993n, label: '2^53 + 1', kind: '', amount: 123456.789, active: null, day: new Date('9999-12-31T00:00:00Z'), at: new Date('9999-12-31T23:59:59.999Z') },
+        {
+          id: 2n ** 63n - 1n,
+          label: 'max int64',
+          kind: 'a',
+          amount: 0.1,
+          active: true,
+          day: new Date('2024-02-29T00:00:00Z'),
+          at: new Date('2024-02-29T23:59:59.123Z'),
+        },
+        {
+          id: -(2n ** 63n),
+          label: 'min int64',
+          kind: 'b',
+          amount: -0.5,
+          active: false,
+          day: new Date('0001-01-01T00:00:00Z'),
+          at: new Date('1970-01-01T00:00:00.000Z'),
+        },
+        {
+          id: 9007199254740993n,
+          label: '2^53 + 1',
+          kind: '',
+          amount: 123456.789,
+          active: null,
+          day: new Date('9999-12-31T00:00:00Z'),
+          at: new Date('9999-12-31T23:59:59.999Z'),
+        },
         { id: 0, label: null, kind: null, amount: 1.7976931348623157e308, active: true, day: null, at: null },
         { id: -7, label: '', kind: '', amount: 5e-324, active: false, day: '2023-06-01', at: '2023-06-01T12:30:00+02:00' },
-        ...TRICKY_STRINGS.map((label, index) => ({ id: 100 + index, label, kind: label, amount: -1e-7 * (index + 1), active: index % 2 === 0, day: null, at: null })),
+        ...TRICKY_STRINGS.map((label, index) => ({
+          id: 100 + index,
+          label,
+          kind: label,
+          amount: -1e-7 * (index + 1),
+          active: index % 2 === 0,
+          day: null,
+          at: null,
+        })),
       ];
       assert.deepEqual(await importRows(fixture, schema, rows), { rows: rows.length });
       const expected = canonicalRows(schema, rows).sort((left, right) => (BigInt(left.id as string) < BigInt(right.id as string) ? -1 : 1));
@@ -80,7 +105,10 @@ function describeSinkContract(harness: SinkHarness): void {
       const schema = makeSchema(fixture.table, { id: 'integer', name: 'string' });
       await importRows(fixture, schema, []);
       const transaction = await fixture.sink.begin(schema);
-      await transaction.write([{ id: 1, name: 'one' }, { id: 2, name: 'two' }]);
+      await transaction.write([
+        { id: 1, name: 'one' },
+        { id: 2, name: 'two' },
+      ]);
       await transaction.write([{ id: 3, name: 'three' }]);
       assert.deepEqual(await fixture.readRows(schema, ['id']), []);
       assert.deepEqual(await transaction.commit(), { rows: 3 });
@@ -94,7 +122,11 @@ function describeSinkContract(harness: SinkHarness): void {
       test(`all or nothing: 50 000 rows written in batches, then rolled back, leave the table unchanged (${keyed ? 'with' : 'without'} a primary key)`, async (t) => {
         const fixture = await harness.open(t);
         const schema = makeSchema(fixture.table, { id: 'integer', name: 'string', score: 'number' }, keyed ? ['id'] : []);
-        await importRows(fixture, schema, [1, 2, 3].map((id) => ({ id, name: `before ${id}`, score: id / 4 })));
+        await importRows(
+          fixture,
+          schema,
+          [1, 2, 3].map((id) => ({ id, name: `before ${id}`, score: id / 4 })),
+        );
         const before = await fixture.readRows(schema, ['id', 'name']);
 
         const transaction = await fixture.sink.begin(schema);
@@ -129,10 +161,17 @@ function describeSinkContract(harness: SinkHarness): void {
       const fixture = await harness.open(t);
       const schema = makeSchema(fixture.table, { id: 'integer', name: 'string' }, ['id']);
       const transaction = await fixture.sink.begin(schema);
-      await transaction.write([{ id: 1, name: 'first' }, { id: 2, name: 'only' }, { id: 1, name: 'second' }]);
+      await transaction.write([
+        { id: 1, name: 'first' },
+        { id: 2, name: 'only' },
+        { id: 1, name: 'second' },
+      ]);
       await transaction.write([{ id: 1, name: 'last' }]);
       await transaction.commit();
-      assert.deepEqual(await fixture.readRows(schema, ['id']), [{ id: '1', name: 'last' }, { id: '2', name: 'only' }]);
+      assert.deepEqual(await fixture.readRows(schema, ['id']), [
+        { id: '1', name: 'last' },
+        { id: '2', name: 'only' },
+      ]);
     });
 
     test('a composite primary key', async (t) => {
@@ -159,8 +198,14 @@ function describeSinkContract(harness: SinkHarness): void {
       const fixture = await harness.open(t);
       const schema = makeSchema(fixture.table, { a: 'string', b: 'integer' }, ['a', 'b']);
       await importRows(fixture, schema, [{ a: 'x', b: 1 }]);
-      await importRows(fixture, schema, [{ a: 'x', b: 1 }, { a: 'x', b: 2 }]);
-      assert.deepEqual(await fixture.readRows(schema, ['a', 'b']), [{ a: 'x', b: '1' }, { a: 'x', b: '2' }]);
+      await importRows(fixture, schema, [
+        { a: 'x', b: 1 },
+        { a: 'x', b: 2 },
+      ]);
+      assert.deepEqual(await fixture.readRows(schema, ['a', 'b']), [
+        { a: 'x', b: '1' },
+        { a: 'x', b: '2' },
+      ]);
     });
 
     const mismatches: { name: string; columns: Parameters<typeof makeSchema>[1]; primaryKey: string[]; detail: string }[] = [

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { describe, test, type TestContext } from 'node:test';
+import { describe, type TestContext, test } from 'node:test';
 import { FileStore } from '@tus/file-store';
-import { DataStore, Upload } from '@tus/utils';
+import { type DataStore, Upload } from '@tus/utils';
 import { FerryStore } from '../../src/store/index.js';
 import { makeTempDir } from '../support/temp-dir.js';
 

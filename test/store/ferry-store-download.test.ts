@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
-import { describe, test, type TestContext } from 'node:test';
+import { describe, type TestContext, test } from 'node:test';
 import { Upload } from '@tus/utils';
 import { isAppError } from '../../src/errors/app-error.js';
 import { FerryStore } from '../../src/store/index.js';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, readdir, readFile, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { describe, test, type TestContext } from 'node:test';
+import { describe, type TestContext, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Upload } from '@tus/utils';
 import { isAppError } from '../../src/errors/app-error.js';
@@ -101,11 +101,14 @@ describe('FerryStore: ids', () => {
       ['declareUploadLength', (id) => store.declareUploadLength(id, 100)],
       ['rollback', (id) => store.rollback(id, 0)],
       ['openDownload', (id) => store.openDownload(id)],
-      ['create', (id) => {
-        const upload = new Upload({ id: 'placeholder', size: 4, offset: 0 });
-        upload.id = id;
-        return store.create(upload);
-      }],
+      [
+        'create',
+        (id) => {
+          const upload = new Upload({ id: 'placeholder', size: 4, offset: 0 });
+          upload.id = id;
+          return store.create(upload);
+        },
+      ],
     ];
     for (const id of ids) {
       for (const [name, operation] of operations) {
@@ -125,7 +128,10 @@ describe('FerryStore: ids', () => {
     const file = dataFile(upload);
     assert.equal((await stat(file)).size, 0);
     assert.deepEqual(JSON.parse(await readFile(`${file}.json`, 'utf8')), {
-      id: 'c1', size: 5, metadata: { name: 'x' }, creation_date: upload.creation_date,
+      id: 'c1',
+      size: 5,
+      metadata: { name: 'x' },
+      creation_date: upload.creation_date,
     });
     await store.append(chunks('abc'), 'c1', 0, 5);
     await assert.rejects(create(store, 'c1', 9), hasCode('UPLOAD_STORE_FAILED', 500));
@@ -316,7 +322,7 @@ describe('FerryStore: durability', () => {
     await assert.rejects(store.rollback('r-unknown', 0), hasCode('UPLOAD_NOT_FOUND', 404));
   });
 
-  test('after a restart the data file\'s size is the offset, even beyond any cached state', async (t) => {
+  test("after a restart the data file's size is the offset, even beyond any cached state", async (t) => {
     const directory = await makeTempDir();
     const { store: first } = await openStore(t, {}, directory);
     await create(first, 'p1', 20, { metadata: { name: 'p' } });
@@ -345,12 +351,12 @@ describe('FerryStore: durability', () => {
     assert.equal(await offsetOf(store, 'm1'), 3, 'each answer is a fresh object');
     await store.shutdown();
     await appendFile(file, 'd');
-    assert.equal(await offsetOf(store, 'm1'), 4, 'closed: the offset is the data file\'s size again');
+    assert.equal(await offsetOf(store, 'm1'), 4, "closed: the offset is the data file's size again");
     await unlink(file);
     await assert.rejects(store.getUpload('m1'), hasCode('UPLOAD_NOT_FOUND', 404), 'closed: read from disk');
   });
 
-  test('a closed upload\'s info is cached (no JSON read for a PATCH after its POST), its offset never is', async (t) => {
+  test("a closed upload's info is cached (no JSON read for a PATCH after its POST), its offset never is", async (t) => {
     const { store } = await openStore(t);
     const file = dataFile(await create(store, 'c1', 10, { metadata: { name: 'c' } }));
     await unlink(`${file}.json`);
@@ -423,11 +429,7 @@ describe('FerryStore: lifecycle', () => {
     assert.equal((await store.getUpload('dl1')).size, 6);
     await assert.rejects(store.declareUploadLength('dl1', 7), hasCode('UPLOAD_LENGTH_INVALID', 400));
     assert.deepEqual(await store.append(chunks('ef'), 'dl1', 4, 100), { offset: 6, finished: true });
-    assert.deepEqual(
-      (await readdir(path.dirname(file))).sort(),
-      ['dl1', 'dl1.json'],
-      'no temp file left behind',
-    );
+    assert.deepEqual((await readdir(path.dirname(file))).sort(), ['dl1', 'dl1.json'], 'no temp file left behind');
   });
 
   // FerryStore only: @tus/file-store 2.1.1 deletes finished uploads too (its stored offset stays 0).
@@ -446,7 +448,7 @@ describe('FerryStore: lifecycle', () => {
     const body = new PassThrough();
     const busy = store.append(body, 'old-busy', 0, 10);
     body.write('x');
-    await waitFor(async () => (await offsetOf(store, 'old-busy')) === 1, 'the busy upload\'s first byte');
+    await waitFor(async () => (await offsetOf(store, 'old-busy')) === 1, "the busy upload's first byte");
 
     assert.equal(await store.deleteExpired(), 3);
     for (const gone of ['old-unfinished', 'old-closed', 'old-deferred']) {
@@ -468,7 +470,7 @@ describe('FerryStore: lifecycle', () => {
     assert.equal(await offsetOf(store, 'ancient'), 0);
   });
 
-  test('stats sum the open uploads\' aggregators', async (t) => {
+  test("stats sum the open uploads' aggregators", async (t) => {
     const { store } = await openStore(t);
     assert.deepEqual(store.stats(), { openUploads: 0, queuedItems: 0, bytesQueued: 0, waitingWriters: 0, bytesWaiting: 0 });
     await create(store, 'st1', 6);
@@ -498,8 +500,14 @@ describe('FerryStore: lifecycle', () => {
     const found: Record<string, unknown>[] = [];
     for await (const upload of store.finishedUploads()) found.push({ id: upload.id, offset: upload.offset, metadata: upload.metadata });
     found.sort((a, b) => String(a.id).localeCompare(String(b.id)));
-    assert.deepEqual(found, [{ id: 'done', offset: 3, metadata: { schema: 'people' } }, { id: 'empty', offset: 0, metadata: undefined }]);
-    assert.deepEqual(seen.errors.map((error) => isAppError(error, 'UPLOAD_STORE_FAILED')), [true]);
+    assert.deepEqual(found, [
+      { id: 'done', offset: 3, metadata: { schema: 'people' } },
+      { id: 'empty', offset: 0, metadata: undefined },
+    ]);
+    assert.deepEqual(
+      seen.errors.map((error) => isAppError(error, 'UPLOAD_STORE_FAILED')),
+      [true],
+    );
   });
 
   test('the data directory is created when missing', async (t) => {

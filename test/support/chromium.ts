@@ -1,11 +1,19 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import type { FerryProcess } from './ferry-process.js';
 
 /** Debian's Chromium (apt-get install -y chromium); a browser is never downloaded. */
 const CHROMIUM = '/usr/bin/chromium';
 /** Headless, and nothing that reaches for the network this machine does not have. */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** The `skip` of a browser suite: false, or why it cannot run here. */
 export const chromiumMissing: string | false = existsSync(CHROMIUM)

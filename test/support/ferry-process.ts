@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -32,7 +32,9 @@ export async function spawnFerry({ dataDir, port = 0, args = [], env = {} }: Spa
   const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string);
   const lines: string[] = [];
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   const listening = new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       lines.push(line);
@@ -61,8 +63,12 @@ export async function runFerry(args: string[], env: Record<string, string> = {})
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   // 'close', not 'exit': 'exit' can come before the last of the output has been read.
   const [code] = await once(child, 'close');
   return { code: code as number, stdout, stderr };
@@ -85,8 +91,12 @@ export function startFerry(args: string[], env: Record<string, string> = {}): Fe
   const lines: string[] = [];
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   const reader = createInterface({ input: child.stdout });
   reader.on('line', (line) => lines.push(line));
   // 'close', not 'exit', as in runFerry.

@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tus from 'tus-js-client';
-import { spawnFerry, type FerryProcess } from './ferry-process.js';
+import { type FerryProcess, spawnFerry } from './ferry-process.js';
 import { makeTempDir } from './temp-dir.js';
 
 export interface TusRunOptions {

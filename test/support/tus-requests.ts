@@ -37,7 +37,9 @@ export function openPatch(uploadUrl: string, offset: number, contentLength: numb
   const response = new Promise<{ status: number; offset: number | undefined } | Error>((resolve) => {
     req.on('response', (res) => {
       res.resume();
-      res.on('end', () => resolve({ status: res.statusCode!, offset: res.headers['upload-offset'] === undefined ? undefined : Number(res.headers['upload-offset']) }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, offset: res.headers['upload-offset'] === undefined ? undefined : Number(res.headers['upload-offset']) }),
+      );
     });
     req.on('error', resolve);
   });

@@ -18,10 +18,12 @@ describe('memory locker', () => {
     const locker = createMemoryLocker();
     const order: number[] = [];
     const release = await locker.acquire('u');
-    const waiters = [1, 2, 3, 4].map((number) => locker.acquire('u').then((releaseNext) => {
-      order.push(number);
-      releaseNext();
-    }));
+    const waiters = [1, 2, 3, 4].map((number) =>
+      locker.acquire('u').then((releaseNext) => {
+        order.push(number);
+        releaseNext();
+      }),
+    );
     assert.equal(locker.waiting('u'), 4);
     release();
     await Promise.all(waiters);
@@ -43,8 +45,16 @@ describe('memory locker', () => {
     const locker = createMemoryLocker();
     let holderAsked = 0;
     let secondAsked = 0;
-    const release = await locker.acquire('u', { onReleaseRequested: () => void (holderAsked += 1) });
-    const second = locker.acquire('u', { onReleaseRequested: () => void (secondAsked += 1) });
+    const release = await locker.acquire('u', {
+      onReleaseRequested: () => {
+        holderAsked += 1;
+      },
+    });
+    const second = locker.acquire('u', {
+      onReleaseRequested: () => {
+        secondAsked += 1;
+      },
+    });
     const third = locker.acquire('u');
     await settle(50);
     assert.equal(holderAsked, 2, 'one request per arrival, never repeated while they wait');
@@ -97,9 +107,12 @@ describe('memory locker', () => {
 
   it('withUploadLock releases the lock when the work throws', async () => {
     const locker = createMemoryLocker();
-    await assert.rejects(withUploadLock(locker, 'u', {}, async () => {
-      throw new Error('boom');
-    }), /boom/);
+    await assert.rejects(
+      withUploadLock(locker, 'u', {}, async () => {
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
     assert.equal(locker.held(), 0);
   });
 
@@ -108,7 +121,9 @@ describe('memory locker', () => {
     const tusLocker = toTusLocker(locker);
     const first = tusLocker.newLock('u');
     let asked = 0;
-    await first.lock(new AbortController().signal, () => void (asked += 1));
+    await first.lock(new AbortController().signal, () => {
+      asked += 1;
+    });
     const second = tusLocker.newLock('u');
     const secondLocked = second.lock(new AbortController().signal, () => undefined);
     await settle();

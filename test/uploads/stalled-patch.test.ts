@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { request, type IncomingMessage } from 'node:http';
+import { type IncomingMessage, request } from 'node:http';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { openPatch, waitFor } from '../support/tus-requests.js';
 import { createUpload, OCTET, startFerry, TUS } from '../http/harness.js';
+import { openPatch, waitFor } from '../support/tus-requests.js';
 
 const KiB = 1024;
 const WAITERS_PER_METHOD = 25;

@@ -1,4 +1,4 @@
-import { typeError, type TypeCodec } from './cell-result.js';
+import { type TypeCodec, typeError } from './cell-result.js';
 import { listWords, quoteValue } from './display-value.js';
 
 export const DEFAULT_TRUE_VALUES: readonly string[] = ['true', 'yes', '1'];

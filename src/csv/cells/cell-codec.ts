@@ -1,6 +1,6 @@
 import { appError } from '../../errors/catalogue.js';
 import type { CellValue, Column, ColumnDefinition } from '../types.js';
-import { isCellProblem, typeError, type CellResult } from './cell-result.js';
+import { type CellResult, isCellProblem, typeError } from './cell-result.js';
 import { createConstraintCheck } from './constraints.js';
 import { quoteValue } from './display-value.js';
 import { createTypeCodec } from './type-codec.js';
@@ -48,7 +48,10 @@ export function createCellCodec(column: ColumnDefinition, options: CellCodecOpti
       if (value === null) return nullCell;
       const cell = format === undefined ? builtIn.encode(value) : format(value);
       if (cell === undefined) {
-        throw appError('CSV_VALUE_INVALID', { message: `column "${column.name}": cannot write a ${kindOf(value)} as ${column.type}`, details: { column: column.name } });
+        throw appError('CSV_VALUE_INVALID', {
+          message: `column "${column.name}": cannot write a ${kindOf(value)} as ${column.type}`,
+          details: { column: column.name },
+        });
       }
       return cell;
     },

@@ -76,7 +76,8 @@ function patternCheck(pattern: string | undefined): Check | undefined {
 function enumCheck(allowed: readonly string[] | undefined): Check | undefined {
   if (allowed === undefined) return undefined;
   const members = new Set(allowed);
-  return (value, raw) => (typeof value !== 'string' || members.has(value) ? undefined : broken('enum', `${quoteValue(raw)} is not one of ${listWords(allowed)}`, allowed));
+  return (value, raw) =>
+    typeof value !== 'string' || members.has(value) ? undefined : broken('enum', `${quoteValue(raw)} is not one of ${listWords(allowed)}`, allowed);
 }
 
 /**

@@ -1,5 +1,5 @@
-import { typeError, type TypeCodec } from './cell-result.js';
 import type { DateReading } from './calendar.js';
+import { type TypeCodec, typeError } from './cell-result.js';
 import { compileDateFormat, type DateFormat, type DateKind } from './date-format.js';
 import { quoteValue } from './display-value.js';
 import { readIsoDatetime, writeIsoDatetime } from './iso-datetime.js';

@@ -1,4 +1,4 @@
-import { pad, toUtcDate, type DateFields, type DateReading } from './calendar.js';
+import { type DateFields, type DateReading, pad, toUtcDate } from './calendar.js';
 
 export type DateKind = 'date' | 'datetime';
 

@@ -1,4 +1,4 @@
-import { typeError, type TypeCodec } from './cell-result.js';
+import { type TypeCodec, typeError } from './cell-result.js';
 import { quoteValue } from './display-value.js';
 
 /** An optional sign and decimal digits only: no `0x10`, no `1e3`, no `12.0`, no blanks. */

@@ -1,4 +1,4 @@
-import { toUtcDate, type DateReading } from './calendar.js';
+import { type DateReading, toUtcDate } from './calendar.js';
 
 /**
  * ISO 8601 date and time: `YYYY-MM-DDTHH:mm`, optional `:ss`, optional fraction (up to 9

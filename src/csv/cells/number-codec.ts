@@ -1,4 +1,4 @@
-import { typeError, type TypeCodec } from './cell-result.js';
+import { type TypeCodec, typeError } from './cell-result.js';
 import { quoteValue } from './display-value.js';
 
 export interface NumberCodecOptions {
@@ -13,9 +13,7 @@ export interface NumberCodecOptions {
  * decode(encode(v)) gives v back bit for bit.
  */
 export function createNumberCodec({ decimalSeparator }: NumberCodecOptions): TypeCodec {
-  const syntax = decimalSeparator === '.'
-    ? /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
-    : /^[+-]?(?:\d+,?\d*|,\d+)(?:[eE][+-]?\d+)?$/;
+  const syntax = decimalSeparator === '.' ? /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/ : /^[+-]?(?:\d+,?\d*|,\d+)(?:[eE][+-]?\d+)?$/;
   const hint = decimalSeparator === ',' ? ' (the decimal separator is ",")' : '';
   return {
     decode(raw) {

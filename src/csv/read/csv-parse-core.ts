@@ -1,4 +1,4 @@
-import { CsvError, Parser, type Options } from 'csv-parse';
+import { CsvError, type Options, Parser } from 'csv-parse';
 import type { Delimiter } from '../types.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { Encoding } from '../types.js';
 import type { DecodedChunk, DecoderStep } from './decoded-chunk.js';
 import { Latin1Decoder } from './latin1-decoder.js';
-import { Utf16Decoder } from './utf16-decoder.js';
 import { Utf8Validator } from './utf8-validator.js';
+import { Utf16Decoder } from './utf16-decoder.js';
 
 const BYTE_ORDER_MARKS: Record<Encoding, Buffer> = {
   'utf-8': Buffer.from([0xef, 0xbb, 0xbf]),

@@ -31,7 +31,8 @@ export class FaultQueue {
   take(start: number, end: number, tally?: FaultTally): FaultTally | undefined {
     let result = tally;
     while (this.#next < this.#decodedOffsets.length && this.#decodedOffsets[this.#next] < end) {
-      if (this.#decodedOffsets[this.#next] >= start) result = result === undefined ? { byteOffset: this.#byteOffsets[this.#next], count: 1 } : { ...result, count: result.count + 1 };
+      if (this.#decodedOffsets[this.#next] >= start)
+        result = result === undefined ? { byteOffset: this.#byteOffsets[this.#next], count: 1 } : { ...result, count: result.count + 1 };
       this.#next += 1;
     }
     if (this.#next > 4096 || this.#next === this.#decodedOffsets.length) {

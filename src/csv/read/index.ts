@@ -1,3 +1,3 @@
 export { detectDelimiter } from './detect-delimiter.js';
-export { readRecords, type ReadOptions } from './read-records.js';
 export { readRecordsInWorker } from './read-in-worker.js';
+export { type ReadOptions, readRecords } from './read-records.js';

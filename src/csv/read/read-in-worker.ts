@@ -2,9 +2,9 @@ import type { Worker } from 'node:worker_threads';
 import { appError } from '../../errors/catalogue.js';
 import type { RawRecord } from '../types.js';
 import type { ReadOptions } from './read-records.js';
+import type { FromReadWorker, ToReadWorker } from './read-worker-protocol.js';
 import { unpackRecords } from './record-batch.js';
 import { checkReadOptions } from './record-reader.js';
-import type { FromReadWorker, ToReadWorker } from './read-worker-protocol.js';
 import { startReadWorker } from './start-read-worker.js';
 
 /** The worker gets the file in pieces of at most this many bytes (a larger source chunk is cut). */
@@ -79,9 +79,12 @@ class WorkerChannel {
       this.#wake();
     });
     worker.on('error', (error) => this.#failWorker(appError('INTERNAL_ERROR', { message: `the CSV read worker failed: ${error.message}`, cause: error })));
-    worker.on('messageerror', (error) => this.#failWorker(appError('INTERNAL_ERROR', { message: 'the CSV read worker sent a message that could not be read', cause: error })));
+    worker.on('messageerror', (error) =>
+      this.#failWorker(appError('INTERNAL_ERROR', { message: 'the CSV read worker sent a message that could not be read', cause: error })),
+    );
     worker.on('exit', (code) => {
-      if (!this.#finished && !this.#stopped) this.#failWorker(appError('INTERNAL_ERROR', { message: `the CSV read worker stopped unexpectedly (exit code ${code})` }));
+      if (!this.#finished && !this.#stopped)
+        this.#failWorker(appError('INTERNAL_ERROR', { message: `the CSV read worker stopped unexpectedly (exit code ${code})` }));
     });
   }
 

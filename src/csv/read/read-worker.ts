@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import type { FromReadWorker, ReadWorkerData, ToReadWorker } from './read-worker-protocol.js';
 import { mayHoldSeparator, packRecords } from './record-batch.js';
 import { createRecordReader, type RecordReader } from './record-reader.js';
-import type { FromReadWorker, ReadWorkerData, ToReadWorker } from './read-worker-protocol.js';
 
 /**
  * The read worker's entry (see read-in-worker.ts): decodes and parses the chunks the main

@@ -1,10 +1,10 @@
 import type { Delimiter, Encoding, RawRecord, ReportEntry } from '../types.js';
 import { ByteWindow, NEED_MORE, NOT_FOUND } from './byte-window.js';
-import { createCsvParseCore, type CsvParseCore } from './csv-parse-core.js';
+import { type CsvParseCore, createCsvParseCore } from './csv-parse-core.js';
 import type { EncodingFault } from './decoded-chunk.js';
 import { detectDelimiter } from './detect-delimiter.js';
 import { FaultQueue, type FaultTally } from './fault-queue.js';
-import { encodingProblem, parseProblem, type ParseFailure } from './parse-problems.js';
+import { encodingProblem, type ParseFailure, parseProblem } from './parse-problems.js';
 
 export interface ResilientParserOptions {
   delimiter: Delimiter | 'auto';
@@ -85,7 +85,10 @@ export class ResilientParser {
     this.#options = options;
     this.#maxRecordBytes = 4 * options.maxRecordSize;
     this.#delimiter = options.delimiter === 'auto' ? undefined : options.delimiter;
-    this.#mode = options.skipLines > 0 ? { kind: 'skipping', lines: options.skipLines, failure: undefined, preview: undefined, faults: undefined, scanFrom: 0 } : this.#afterSkipping();
+    this.#mode =
+      options.skipLines > 0
+        ? { kind: 'skipping', lines: options.skipLines, failure: undefined, preview: undefined, faults: undefined, scanFrom: 0 }
+        : this.#afterSkipping();
   }
 
   /** Takes the next decoded bytes and the faults found in them; returns the records they complete. */
@@ -129,7 +132,13 @@ export class ResilientParser {
 
   #startParser(delimiter: Delimiter): Mode {
     const options = { delimiter, maxRecordSize: this.#options.maxRecordSize };
-    const parsing: Parsing = { kind: 'parsing', core: createCsvParseCore(options, (fields) => this.#onRecord(parsing, fields)), origin: this.#recordStart, fed: this.#recordStart, lines: 0 };
+    const parsing: Parsing = {
+      kind: 'parsing',
+      core: createCsvParseCore(options, (fields) => this.#onRecord(parsing, fields)),
+      origin: this.#recordStart,
+      fed: this.#recordStart,
+      lines: 0,
+    };
     return parsing;
   }
 

@@ -23,7 +23,10 @@ function buildColumn(definition: ColumnDefinition, context: ColumnContext): Colu
     unique: definition.unique === true,
     missingValues,
     ...(definition.type === 'boolean'
-      ? { trueValues: Object.freeze([...(definition.trueValues ?? DEFAULT_TRUE_VALUES)]), falseValues: Object.freeze([...(definition.falseValues ?? DEFAULT_FALSE_VALUES)]) }
+      ? {
+          trueValues: Object.freeze([...(definition.trueValues ?? DEFAULT_TRUE_VALUES)]),
+          falseValues: Object.freeze([...(definition.falseValues ?? DEFAULT_FALSE_VALUES)]),
+        }
       : {}),
     ...(definition.enum === undefined ? {} : { enum: Object.freeze([...definition.enum]) }),
   } as ColumnDefinition;
@@ -37,7 +40,9 @@ export function buildSchema(definition: SchemaDefinition): Schema {
   const missingValues = Object.freeze([...(definition.missingValues ?? [''])]);
   const decimalSeparator = definition.decimalSeparator ?? '.';
   const primaryKey = Object.freeze([...(definition.primaryKey ?? [])]);
-  const columns = Object.freeze(definition.columns.map((column) => buildColumn(column, { missingValues, decimalSeparator, inPrimaryKey: primaryKey.includes(column.name) })));
+  const columns = Object.freeze(
+    definition.columns.map((column) => buildColumn(column, { missingValues, decimalSeparator, inPrimaryKey: primaryKey.includes(column.name) })),
+  );
   return Object.freeze({
     name: definition.name,
     title: definition.title,

@@ -9,8 +9,22 @@ import { SQL_IDENTIFIER, SQL_IDENTIFIER_RULE } from './names.js';
 const CELL_TYPES: readonly CellType[] = ['string', 'integer', 'number', 'boolean', 'date', 'datetime', 'enum'];
 
 const DATA_KEYS = [
-  'name', 'aliases', 'type', 'required', 'unique', 'minimum', 'maximum', 'minLength', 'maxLength',
-  'pattern', 'enum', 'missingValues', 'trueValues', 'falseValues', 'dateFormat', 'typeLabel',
+  'name',
+  'aliases',
+  'type',
+  'required',
+  'unique',
+  'minimum',
+  'maximum',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'enum',
+  'missingValues',
+  'trueValues',
+  'falseValues',
+  'dateFormat',
+  'typeLabel',
 ] as const;
 const FUNCTION_KEYS = ['parse', 'format'] as const;
 
@@ -42,7 +56,11 @@ function checkBounds(column: RawColumn, type: CellType, path: string, problems: 
     if (value === undefined) return undefined;
     if (type === 'date' || type === 'datetime') {
       const date = typeof value === 'string' ? readIsoBound(value, type) : undefined;
-      if (date === undefined) problems.push({ path: keyPath(path, key), message: type === 'date' ? 'must be an ISO date such as "2024-03-01"' : 'must be an ISO date and time such as "2024-03-01T12:00:00Z"' });
+      if (date === undefined)
+        problems.push({
+          path: keyPath(path, key),
+          message: type === 'date' ? 'must be an ISO date such as "2024-03-01"' : 'must be an ISO date and time such as "2024-03-01T12:00:00Z"',
+        });
       return date?.getTime();
     }
     if (typeof value === 'number' && Number.isFinite(value)) return value;
@@ -51,7 +69,8 @@ function checkBounds(column: RawColumn, type: CellType, path: string, problems: 
   };
   const minimum = read('minimum');
   const maximum = read('maximum');
-  if (minimum !== undefined && maximum !== undefined && minimum > maximum) problems.push({ path: keyPath(path, 'maximum'), message: 'must not be less than minimum' });
+  if (minimum !== undefined && maximum !== undefined && minimum > maximum)
+    problems.push({ path: keyPath(path, 'maximum'), message: 'must not be less than minimum' });
 }
 
 function checkLengths(column: RawColumn, path: string, problems: Problems): void {
@@ -70,7 +89,11 @@ function checkBooleanWords(column: RawColumn, path: string, problems: Problems):
   if (!trueGood || !falseGood) return;
   const trueWords = new Set(((trueValues as string[] | undefined) ?? DEFAULT_TRUE_VALUES).map((word) => word.toLowerCase()));
   ((falseValues as string[] | undefined) ?? DEFAULT_FALSE_VALUES).forEach((word, index) => {
-    if (trueWords.has(word.toLowerCase())) problems.push({ path: keyPath(path, falseValues === undefined ? 'trueValues' : `falseValues[${index}]`), message: `"${word}" is both a true and a false value` });
+    if (trueWords.has(word.toLowerCase()))
+      problems.push({
+        path: keyPath(path, falseValues === undefined ? 'trueValues' : `falseValues[${index}]`),
+        message: `"${word}" is both a true and a false value`,
+      });
   });
 }
 
@@ -81,7 +104,8 @@ function checkTypeSpecific(column: RawColumn, type: CellType, path: string, prob
   if (APPLIES_TO.minimum?.includes(type)) checkBounds(column, type, path, problems);
   if (type === 'string' || type === 'enum') checkLengths(column, path, problems);
   if (type === 'enum' && column.enum === undefined) problems.push({ path: keyPath(path, 'enum'), message: 'is required for an enum column' });
-  if ((type === 'string' || type === 'enum') && column.enum !== undefined) checkStringList(column.enum, keyPath(path, 'enum'), problems, { nonEmpty: true, unique: true });
+  if ((type === 'string' || type === 'enum') && column.enum !== undefined)
+    checkStringList(column.enum, keyPath(path, 'enum'), problems, { nonEmpty: true, unique: true });
   if (type === 'boolean') checkBooleanWords(column, path, problems);
   if ((type === 'date' || type === 'datetime') && column.dateFormat !== undefined && checkString(column.dateFormat, keyPath(path, 'dateFormat'), problems)) {
     const format = compileDateFormat(column.dateFormat, type);
@@ -99,7 +123,10 @@ export function checkColumn(column: unknown, index: number, context: ColumnCheck
   const known = context.allowFunctions ? [...DATA_KEYS, ...FUNCTION_KEYS] : DATA_KEYS;
   checkKnownKeys(column, known, path, problems);
   if (checkString(column.name, keyPath(path, 'name'), problems) && !SQL_IDENTIFIER.test(column.name)) {
-    problems.push({ path: keyPath(path, 'name'), message: `"${column.name}" is not usable as an SQL column name (${SQL_IDENTIFIER_RULE}); put the header text in aliases` });
+    problems.push({
+      path: keyPath(path, 'name'),
+      message: `"${column.name}" is not usable as an SQL column name (${SQL_IDENTIFIER_RULE}); put the header text in aliases`,
+    });
   }
   if (column.aliases !== undefined) checkStringList(column.aliases, keyPath(path, 'aliases'), problems);
   if (checkOneOf(column.type, CELL_TYPES, keyPath(path, 'type'), problems)) checkTypeSpecific(column, column.type, path, problems);

@@ -6,8 +6,19 @@ import { SCHEMA_NAME, SCHEMA_NAME_RULE, SQL_IDENTIFIER, SQL_IDENTIFIER_RULE } fr
 import type { SchemaProblem } from './schema-problem.js';
 
 const SCHEMA_KEYS = [
-  'name', 'title', 'columns', 'delimiter', 'encoding', 'decimalSeparator', 'missingValues',
-  'skipLines', 'typeRow', 'unknownColumns', 'primaryKey', 'table', 'maxRecordSize',
+  'name',
+  'title',
+  'columns',
+  'delimiter',
+  'encoding',
+  'decimalSeparator',
+  'missingValues',
+  'skipLines',
+  'typeRow',
+  'unknownColumns',
+  'primaryKey',
+  'table',
+  'maxRecordSize',
 ] as const;
 const DELIMITERS: readonly (Delimiter | 'auto')[] = [',', ';', '\t', '|', 'auto'];
 const ENCODINGS: readonly Encoding[] = ['utf-8', 'latin1', 'utf-16le', 'utf-16be'];
@@ -21,7 +32,8 @@ function checkName(definition: Record<string, unknown>, problems: Problems): voi
   const { name, table } = definition;
   if (checkString(name, 'name', problems) && !SCHEMA_NAME.test(name)) problems.push({ path: 'name', message: `must be ${SCHEMA_NAME_RULE}` });
   if (table !== undefined) {
-    if (checkString(table, 'table', problems) && !SQL_IDENTIFIER.test(table)) problems.push({ path: 'table', message: `"${table}" is not a safe SQL table name (${SQL_IDENTIFIER_RULE})` });
+    if (checkString(table, 'table', problems) && !SQL_IDENTIFIER.test(table))
+      problems.push({ path: 'table', message: `"${table}" is not a safe SQL table name (${SQL_IDENTIFIER_RULE})` });
   } else if (typeof name === 'string' && SCHEMA_NAME.test(name) && !SQL_IDENTIFIER.test(name)) {
     problems.push({ path: 'table', message: `is needed: the schema name "${name}" is not a safe SQL table name (${SQL_IDENTIFIER_RULE})` });
   }
@@ -46,7 +58,9 @@ function checkLabels(columns: readonly unknown[], problems: Problems): void {
   columns.forEach((column, index) => {
     if (!isRecord(column)) return;
     const labels: [string, unknown][] = [['name', column.name]];
-    if (Array.isArray(column.aliases)) column.aliases.forEach((alias, aliasIndex) => labels.push([`aliases[${aliasIndex}]`, alias]));
+    if (Array.isArray(column.aliases)) {
+      for (const [aliasIndex, alias] of column.aliases.entries()) labels.push([`aliases[${aliasIndex}]`, alias]);
+    }
     for (const [key, label] of labels) {
       if (typeof label !== 'string') continue;
       const normalised = normaliseLabel(label);
@@ -89,7 +103,7 @@ export function checkSchemaDefinition(definition: unknown, options: DefinitionCh
     problems.push({ path: 'columns', message: 'must be a non-empty list of columns' });
   } else {
     const context = { typeRow: definition.typeRow === true, allowFunctions: options.allowFunctions };
-    columns.forEach((column, index) => checkColumn(column, index, context, problems));
+    for (const [index, column] of columns.entries()) checkColumn(column, index, context, problems);
     checkLabels(columns, problems);
   }
   if (primaryKey !== undefined) checkPrimaryKey(primaryKey, Array.isArray(columns) ? columns : [], problems);

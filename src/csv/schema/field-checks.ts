@@ -54,7 +54,12 @@ export interface StringListOptions {
 }
 
 /** An array of strings; with `unique`, a repeated item is a problem at its own index. */
-export function checkStringList(value: unknown, path: string, problems: Problems, { nonEmpty = false, unique = false }: StringListOptions = {}): value is string[] {
+export function checkStringList(
+  value: unknown,
+  path: string,
+  problems: Problems,
+  { nonEmpty = false, unique = false }: StringListOptions = {},
+): value is string[] {
   if (!Array.isArray(value)) {
     problems.push({ path, message: 'must be a list of strings' });
     return false;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Schema, SchemaDefinition } from '../types.js';
 import { buildSchema } from './build-schema.js';
 import { checkSchemaDefinition } from './check-definition.js';
-import { schemaInvalid, type SchemaProblem } from './schema-problem.js';
+import { type SchemaProblem, schemaInvalid } from './schema-problem.js';
 import { createSchemaRegistry, type SchemaRegistry } from './schema-registry.js';
 
 type FileReading = { schema: Schema; problems: [] } | { schema: undefined; problems: SchemaProblem[] };
@@ -54,7 +54,10 @@ export async function loadSchemasDir(dir: string): Promise<SchemaRegistry> {
     if (systemCode(error) === 'ENOENT') return createSchemaRegistry([]);
     throw schemaInvalid([{ file: dir, path: '', message: `cannot be read as a directory (${systemCode(error)})` }]);
   }
-  const files = entries.filter((entry) => entry.endsWith('.json')).sort().map((entry) => join(dir, entry));
+  const files = entries
+    .filter((entry) => entry.endsWith('.json'))
+    .sort()
+    .map((entry) => join(dir, entry));
   const readings = await Promise.all(files.map(readSchemaFile));
   const problems = readings.flatMap((reading) => reading.problems);
   const firstFile = new Map<string, string>();

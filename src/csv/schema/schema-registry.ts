@@ -1,5 +1,5 @@
 import type { Schema } from '../types.js';
-import { schemaInvalid, type SchemaProblem } from './schema-problem.js';
+import { type SchemaProblem, schemaInvalid } from './schema-problem.js';
 
 /** The schemas the server knows, by name. */
 export interface SchemaRegistry {

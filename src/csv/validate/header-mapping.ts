@@ -24,7 +24,9 @@ export interface HeaderResult {
 /** A lookup from normalised label (name or alias) to column index. */
 export function createLabelIndex(schema: Schema): Map<string, number> {
   const index = new Map<string, number>();
-  schema.columns.forEach((column, columnIndex) => column.labels.forEach((label) => index.set(label, columnIndex)));
+  for (const [columnIndex, column] of schema.columns.entries()) {
+    for (const label of column.labels) index.set(label, columnIndex);
+  }
   return index;
 }
 
@@ -44,7 +46,10 @@ export function matchHeader(schema: Schema, labels: Map<string, number>, record:
       columnOfField.push(undefined);
       const ignored = schema.unknownColumns === 'ignore';
       const entry = createEntry(record, 'extra-label', {
-        column: null, fieldIndex, raw: label, reason: `${quoteValue(label)} names no column of schema "${schema.name}"${ignored ? ' (ignored)' : ''}`,
+        column: null,
+        fieldIndex,
+        raw: label,
+        reason: `${quoteValue(label)} names no column of schema "${schema.name}"${ignored ? ' (ignored)' : ''}`,
       });
       (ignored ? warnings : errors).push(entry);
       return;
@@ -53,9 +58,15 @@ export function matchHeader(schema: Schema, labels: Map<string, number>, record:
     const column = schema.columns[columnIndex];
     if (first !== undefined) {
       columnOfField.push(undefined);
-      errors.push(createEntry(record, 'duplicate-label', {
-        column: column.name, fieldIndex, raw: label, reason: `${quoteValue(label)} names this column again (first at field ${first + 1})`, details: { firstField: first + 1 },
-      }));
+      errors.push(
+        createEntry(record, 'duplicate-label', {
+          column: column.name,
+          fieldIndex,
+          raw: label,
+          reason: `${quoteValue(label)} names this column again (first at field ${first + 1})`,
+          details: { firstField: first + 1 },
+        }),
+      );
       return;
     }
     columnOfField.push(columnIndex);
@@ -63,7 +74,9 @@ export function matchHeader(schema: Schema, labels: Map<string, number>, record:
   });
   schema.columns.forEach((column, columnIndex) => {
     if (column.required === true && fieldOfColumn[columnIndex] === undefined) {
-      errors.push(createEntry(record, 'missing-label', { column: column.name, fieldIndex: null, raw: null, reason: 'this required column is not in the header' }));
+      errors.push(
+        createEntry(record, 'missing-label', { column: column.name, fieldIndex: null, raw: null, reason: 'this required column is not in the header' }),
+      );
     }
   });
   return { mapping: { columnOfField, fieldOfColumn, width: record.fields.length }, errors, warnings };

@@ -4,7 +4,7 @@ import { quoteValue } from '../cells/display-value.js';
 import { readCell } from '../cells/read-cell.js';
 import { normaliseLabel } from '../schema/labels.js';
 import type { CellValue, Column, RawRecord, ReportEntry, Schema } from '../types.js';
-import { createLabelIndex, matchHeader, type HeaderMapping, type HeaderResult } from './header-mapping.js';
+import { createLabelIndex, type HeaderMapping, type HeaderResult, matchHeader } from './header-mapping.js';
 import { createEntry } from './report-entry.js';
 import { canonicalKey, createSeenKeys, type SeenKeys } from './unique-keys.js';
 import { createValuesBuilder } from './values-builder.js';
@@ -88,12 +88,28 @@ export function createRowValidator(schema: Schema): RowValidator {
       const raws = rule.columns.map((index) => record.fields[fieldOfColumn[index] ?? -1] ?? '');
       const details = { constraint: rule.constraint, firstRow, ...(rule.constraint === 'primaryKey' ? { columns: [...schema.primaryKey] } : {}) };
       const what = rule.constraint === 'unique' ? 'value' : 'primary key';
-      errors.push(rule.columns.length === 1
-        ? createEntry(record, 'unique-error', { column: schema.columns[rule.columns[0]].name, fieldIndex: fieldOfColumn[rule.columns[0]] ?? null, raw: raws[0], reason: `${quoteValue(raws[0])} repeats the ${what} of row ${firstRow}`, details })
-        : createEntry(record, 'unique-error', { column: null, fieldIndex: null, raw: raws.join(', '), reason: `primary key (${schema.primaryKey.join(', ')}) ${raws.map(quoteValue).join(', ')} repeats row ${firstRow}`, details }));
+      errors.push(
+        rule.columns.length === 1
+          ? createEntry(record, 'unique-error', {
+              column: schema.columns[rule.columns[0]].name,
+              fieldIndex: fieldOfColumn[rule.columns[0]] ?? null,
+              raw: raws[0],
+              reason: `${quoteValue(raws[0])} repeats the ${what} of row ${firstRow}`,
+              details,
+            })
+          : createEntry(record, 'unique-error', {
+              column: null,
+              fieldIndex: null,
+              raw: raws.join(', '),
+              reason: `primary key (${schema.primaryKey.join(', ')}) ${raws.map(quoteValue).join(', ')} repeats row ${firstRow}`,
+              details,
+            }),
+      );
     }
     // Only a row that will be imported claims its keys.
-    if (errors.length === 0) fresh.forEach(([seen, key]) => seen.remember(key, record.row));
+    if (errors.length === 0) {
+      for (const [seen, key] of fresh) seen.remember(key, record.row);
+    }
     return errors;
   }
 
@@ -113,18 +129,41 @@ export function createRowValidator(schema: Schema): RowValidator {
         const raw = record.fields[fieldIndex];
         const expected = quoteValue(column.typeLabel);
         if (raw === undefined) {
-          errors.push(createEntry(record, 'type-row-error', { column: column.name, fieldIndex, raw: null, reason: `the type row ends before this field (expected ${expected})`, details: { expected: column.typeLabel } }));
+          errors.push(
+            createEntry(record, 'type-row-error', {
+              column: column.name,
+              fieldIndex,
+              raw: null,
+              reason: `the type row ends before this field (expected ${expected})`,
+              details: { expected: column.typeLabel },
+            }),
+          );
         } else if (normaliseLabel(raw) !== normaliseLabel(column.typeLabel)) {
-          errors.push(createEntry(record, 'type-row-error', { column: column.name, fieldIndex, raw, reason: `type ${quoteValue(raw)} does not match ${expected}`, details: { expected: column.typeLabel } }));
+          errors.push(
+            createEntry(record, 'type-row-error', {
+              column: column.name,
+              fieldIndex,
+              raw,
+              reason: `type ${quoteValue(raw)} does not match ${expected}`,
+              details: { expected: column.typeLabel },
+            }),
+          );
         }
       });
       return errors;
     },
 
     row(record) {
-      const { mapping: { width, fieldOfColumn }, plan } = header();
+      const {
+        mapping: { width, fieldOfColumn },
+        plan,
+      } = header();
       if (record.blank) {
-        return { values: undefined, errors: [], warnings: [createEntry(record, 'blank-row', { column: null, fieldIndex: null, raw: null, reason: 'the row is blank' })] };
+        return {
+          values: undefined,
+          errors: [],
+          warnings: [createEntry(record, 'blank-row', { column: null, fieldIndex: null, raw: null, reason: 'the row is blank' })],
+        };
       }
       const { fields } = record;
       const errors: ReportEntry[] = [];
@@ -135,18 +174,27 @@ export function createRowValidator(schema: Schema): RowValidator {
         if (fieldIndex === undefined) continue;
         const raw = fields[fieldIndex];
         if (raw === undefined) {
-          errors.push(createEntry(record, 'missing-cell', { column: column.name, fieldIndex, raw: null, reason: `the row ends before field ${fieldIndex + 1}` }));
+          errors.push(
+            createEntry(record, 'missing-cell', { column: column.name, fieldIndex, raw: null, reason: `the row ends before field ${fieldIndex + 1}` }),
+          );
           continue;
         }
         const result = readCell(column, raw);
-        if (isCellProblem(result)) errors.push(createEntry(record, result.code, { column: column.name, fieldIndex, raw, reason: result.message, details: result.details }));
+        if (isCellProblem(result))
+          errors.push(createEntry(record, result.code, { column: column.name, fieldIndex, raw, reason: result.message, details: result.details }));
         else cells[index] = result.value;
       }
       if (fields.length > width) {
         const surplus = fields.length - width;
-        errors.push(createEntry(record, 'extra-cell', {
-          column: null, fieldIndex: width, raw: fields[width], reason: `${surplus} more ${surplus === 1 ? 'field' : 'fields'} than the header's ${width}`, details: { expected: width, actual: fields.length },
-        }));
+        errors.push(
+          createEntry(record, 'extra-cell', {
+            column: null,
+            fieldIndex: width,
+            raw: fields[width],
+            reason: `${surplus} more ${surplus === 1 ? 'field' : 'fields'} than the header's ${width}`,
+            details: { expected: width, actual: fields.length },
+          }),
+        );
       }
       const values = plan.build(cells);
       if (errors.length === 0 && keyRules.length > 0) errors.push(...checkKeys(record, values, fieldOfColumn));

@@ -1,2 +1,2 @@
-export { createCsvWriter, LINE_END, type CsvWriter } from './csv-writer.js';
+export { type CsvWriter, createCsvWriter, LINE_END } from './csv-writer.js';
 export { quoteField } from './quote-field.js';

@@ -95,4 +95,3 @@ function requestMethod(c: Context<AppEnv>): string {
   c.set('method', method);
   return method;
 }
-

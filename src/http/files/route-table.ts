@@ -54,25 +54,27 @@ export function createFilesRouteTable({ tus, ietf, download }: FilesRouteTableOp
         readsBody: true,
         tus: {
           action: 'create',
-          handle: (call) => tus.handlePost({
-            ...call,
-            onUploadCreated(id, location) {
-              call.c.set('uploadId', id);
-              call.c.set('createdLocation', location);
-            },
-          }),
+          handle: (call) =>
+            tus.handlePost({
+              ...call,
+              onUploadCreated(id, location) {
+                call.c.set('uploadId', id);
+                call.c.set('createdLocation', location);
+              },
+            }),
         },
         ietf: {
           action: 'create',
-          handle: (call, dialect) => ietf.handleCreation({
-            ...call,
-            dialect,
-            onUploadCreated: (id) => call.c.set('uploadId', id),
-            sendUploadResumptionSupported(fields) {
-              const { incoming, outgoing } = call.c.env ?? {};
-              if (incoming && outgoing) sendInterimResponse(incoming, outgoing, 104, 'Upload Resumption Supported', fields);
-            },
-          }),
+          handle: (call, dialect) =>
+            ietf.handleCreation({
+              ...call,
+              dialect,
+              onUploadCreated: (id) => call.c.set('uploadId', id),
+              sendUploadResumptionSupported(fields) {
+                const { incoming, outgoing } = call.c.env ?? {};
+                if (incoming && outgoing) sendInterimResponse(incoming, outgoing, 104, 'Upload Resumption Supported', fields);
+              },
+            }),
         },
       },
       OPTIONS: { readsBody: false, tus: tusOptions, ietf: ietfOptions },

@@ -19,14 +19,18 @@ export function createAccessLog({ logger, now = () => performance.now() }: Acces
     const started = now();
     await next();
     const declaredLength = Number(c.req.header('content-length'));
-    logRequest(logger, {
-      requestId: c.get('requestId'),
-      method: c.get('method') ?? c.req.method,
-      route: routePath(c, -1),
-      uploadId: c.get('uploadId'),
-      status: c.res.status,
-      durationMs: Math.round((now() - started) * 1000) / 1000,
-      bytesIn: c.get('bytesIn') ?? (Number.isSafeInteger(declaredLength) ? declaredLength : 0),
-    }, c.get('errorCause'));
+    logRequest(
+      logger,
+      {
+        requestId: c.get('requestId'),
+        method: c.get('method') ?? c.req.method,
+        route: routePath(c, -1),
+        uploadId: c.get('uploadId'),
+        status: c.res.status,
+        durationMs: Math.round((now() - started) * 1000) / 1000,
+        bytesIn: c.get('bytesIn') ?? (Number.isSafeInteger(declaredLength) ? declaredLength : 0),
+      },
+      c.get('errorCause'),
+    );
   };
 }

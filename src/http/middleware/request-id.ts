@@ -13,7 +13,9 @@ const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Sets `c.get('requestId')` and echoes it in the response header. */
 export function createRequestId({
-  header = 'X-Request-Id', isAcceptable = (value) => SANE_REQUEST_ID.test(value), generate = randomUUID,
+  header = 'X-Request-Id',
+  isAcceptable = (value) => SANE_REQUEST_ID.test(value),
+  generate = randomUUID,
 }: RequestIdOptions = {}): MiddlewareHandler<AppEnv> {
   return async function requestId(c, next) {
     const offered = c.req.header(header);

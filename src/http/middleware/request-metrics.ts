@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { methodLabel, type Metrics } from '../../metrics/metrics.js';
+import { type Metrics, methodLabel } from '../../metrics/metrics.js';
 import type { AppEnv } from '../context.js';
 
 /** Counts requests and times them to the response headers, by method and status. */

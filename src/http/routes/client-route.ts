@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { appError } from '../../errors/catalogue.js';
 import type { AppEnv } from '../context.js';
 
@@ -20,8 +20,14 @@ const CLIENT_PATHS = Object.keys(CLIENT_FILES) as ClientPath[];
  * no frames, no plugins, no forms posted anywhere. `data:` images: the page's empty favicon.
  */
 export const CLIENT_CSP = [
-  "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
-  "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
 ].join('; ');
 
 export interface ClientRoutesOptions {

@@ -38,7 +38,11 @@ function isSafeInline(contentType: string): boolean {
  * printable ASCII, quotes and backslashes with `_`. Never throws (lone surrogates become U+FFFD).
  */
 function filenameParameters(filename: string): string {
-  const name = filename.replace(/[\u0000-\u001f\u007f]/g, '').replace(/[/\\]/g, '_').trim() || 'download';
+  const name =
+    filename
+      .replace(/[\u0000-\u001f\u007f]/g, '')
+      .replace(/[/\\]/g, '_')
+      .trim() || 'download';
   const fallback = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
   let encoded = '';
   for (const byte of Buffer.from(name, 'utf8')) {

@@ -5,7 +5,7 @@ import { isFinished, type Upload } from '../../uploads/upload.js';
 import { isUploadId } from '../../uploads/upload-id.js';
 import type { AppEnv } from '../context.js';
 import { errorResponse } from '../error-response.js';
-import { parseByteRange, type ByteRange } from './byte-range.js';
+import { type ByteRange, parseByteRange } from './byte-range.js';
 import { downloadHeaders } from './download-headers.js';
 
 /** What the download route needs of the store. */

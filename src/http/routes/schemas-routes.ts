@@ -10,9 +10,11 @@ import type { AppEnv } from '../context.js';
  */
 export function createSchemasRoutes(schemas: SchemaRegistry): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
-  routes.get('/', (c) => c.json({
-    schemas: schemas.list().map((schema) => ({ name: schema.name, title: schema.title, columns: schema.columns.length })),
-  }));
+  routes.get('/', (c) =>
+    c.json({
+      schemas: schemas.list().map((schema) => ({ name: schema.name, title: schema.title, columns: schema.columns.length })),
+    }),
+  );
   routes.get('/:name', (c) => {
     const schema = schemas.get(c.req.param('name'));
     if (schema === undefined) throw appError('IMPORT_SCHEMA_UNKNOWN');

@@ -19,10 +19,12 @@ const LOCATION = /^row \d+(?: \(line \d+\))?(?:, (?:column "[^"]*"|field \d+))?:
 /** `column: reason; column: reason` for the `_errors` cell. */
 export function describeErrors(errors: readonly ReportEntry[]): string {
   if (errors.length === 0) return 'not checked: the import stopped at maxErrors';
-  return errors.map((entry) => {
-    const where = entry.column ?? (entry.field === null ? 'row' : `field ${entry.field}`);
-    return `${where}: ${entry.message.replace(LOCATION, '')}`;
-  }).join('; ');
+  return errors
+    .map((entry) => {
+      const where = entry.column ?? (entry.field === null ? 'row' : `field ${entry.field}`);
+      return `${where}: ${entry.message.replace(LOCATION, '')}`;
+    })
+    .join('; ');
 }
 
 const BYTE_ORDER_MARK = '\uFEFF';

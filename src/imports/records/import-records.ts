@@ -1,5 +1,5 @@
 import { appError } from '../../errors/catalogue.js';
-import { importPaths, listImportIds, readImportRecord, writeImportRecord, type ImportPaths } from './import-files.js';
+import { type ImportPaths, importPaths, listImportIds, readImportRecord, writeImportRecord } from './import-files.js';
 import { isImportId } from './import-ids.js';
 import type { ImportRecord } from './import-record.js';
 

@@ -1,5 +1,5 @@
-import type { ProblemKind } from '../run/summary-tally.js';
 import type { RejectedRow } from '../run/run-import.js';
+import type { ProblemKind } from '../run/summary-tally.js';
 import type { ReportEntry } from '../types.js';
 import { errorsCsvLines, type RejectedFileLine } from './errors-csv.js';
 import type { ImportRecords } from './import-records.js';

@@ -1,5 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
 
 /** Appends one JSON value per line; `write` waits while the stream's buffer is full. */
 export interface NdjsonWriter {

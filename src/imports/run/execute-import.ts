@@ -1,12 +1,12 @@
 import type { Schema } from '../../csv/types.js';
-import { rejectBinary } from './binary-guard.js';
 import type { ImportPaths } from '../records/import-files.js';
 import type { ImportRecord } from '../records/import-record.js';
 import { createNdjsonWriter } from '../records/ndjson-file.js';
-import { runImport } from './run-import.js';
-import { countProblem } from './summary-tally.js';
 import type { ImportSummary, Sink } from '../types.js';
 import type { UploadSource } from '../upload-source.js';
+import { rejectBinary } from './binary-guard.js';
+import { runImport } from './run-import.js';
+import { countProblem } from './summary-tally.js';
 
 export interface ExecuteImportOptions {
   /** Updated as the import runs (progress, live counts) for GET; the caller persists it. */

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { SchemaRegistry } from '../../csv/schema/index.js';
 import { isAppError } from '../../errors/app-error.js';
 import { appError } from '../../errors/catalogue.js';
-import { begin, fail, settle, toFailure, type ImportRecord } from '../records/import-record.js';
+import { begin, fail, type ImportRecord, settle, toFailure } from '../records/import-record.js';
 import type { ImportRecords } from '../records/import-records.js';
 import type { ImportSummary, Sink } from '../types.js';
 import type { UploadSource } from '../upload-source.js';
@@ -56,7 +56,13 @@ export function createImportRunner({ records, schemas, uploads, sink, logger, ba
       const schema = schemas.get(record.schema);
       if (schema === undefined) throw appError('IMPORT_SCHEMA_UNKNOWN');
       const summary = await executeImport({
-        record, schema, paths: records.paths(record.id), uploads, sink, batchSize, signal,
+        record,
+        schema,
+        paths: records.paths(record.id),
+        uploads,
+        sink,
+        batchSize,
+        signal,
         onChange() {
           if (Date.now() - lastSaved < progressIntervalMs) return;
           lastSaved = Date.now();

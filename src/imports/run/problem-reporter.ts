@@ -1,7 +1,7 @@
 import type { RawRecord } from '../../csv/types.js';
+import type { ImportSummary, ReportEntry } from '../types.js';
 import { maxErrorsEntry } from './file-entries.js';
 import { countProblem, type ProblemKind } from './summary-tally.js';
-import type { ImportSummary, ReportEntry } from '../types.js';
 
 export type ProblemCallback = (entry: ReportEntry, kind: ProblemKind) => void | Promise<void>;
 

@@ -2,11 +2,11 @@ import { readRecordsInWorker } from '../../csv/read/index.js';
 import type { RawRecord, ReportEntry, Schema } from '../../csv/types.js';
 import { createRowValidator, type RowResult, type RowValidator } from '../../csv/validate/index.js';
 import { appError } from '../../errors/catalogue.js';
-import { createBatchWriter, type BatchWriter } from './batch-writer.js';
+import type { ImportMode, ImportSummary, Sink } from '../types.js';
+import { type BatchWriter, createBatchWriter } from './batch-writer.js';
 import { emptyFileEntry, missingTypeRowEntry } from './file-entries.js';
 import { createProblemReporter, type ProblemCallback, type ProblemReporter } from './problem-reporter.js';
 import { createEmptySummary } from './summary-tally.js';
-import type { ImportMode, ImportSummary, Sink } from '../types.js';
 
 /** A data row that had errors, with its raw fields as read (empty after a quote or size error). */
 export interface RejectedRow {

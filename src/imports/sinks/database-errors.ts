@@ -1,4 +1,4 @@
-import { isAppError, type AppError } from '../../errors/app-error.js';
+import { type AppError, isAppError } from '../../errors/app-error.js';
 import { appError } from '../../errors/catalogue.js';
 
 /** The step of an import that met a database error; it goes into the error's details. */

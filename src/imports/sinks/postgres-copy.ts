@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { CellValue } from '../../csv/types.js';
 import { columnList } from './sql-fragments.js';
-import { toStoredValue, type StoredValue, type ValueTarget } from './stored-values.js';
+import { type StoredValue, toStoredValue, type ValueTarget } from './stored-values.js';
 
 /** Rows are sent in pieces of about this many characters. */
 const CHUNK_CHARACTERS = 64 * 1024;

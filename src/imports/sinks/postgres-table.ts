@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { appError } from '../../errors/catalogue.js';
-import { assertSameShape, expectedShape } from './table-shape.js';
 import { columnList, conflictClause, createTableSql, quoteIdentifier, type SinkSchema, type SqlTypes } from './sql-fragments.js';
+import { assertSameShape, expectedShape } from './table-shape.js';
 
 /**
  * PostgreSQL column types. Integers are BIGINT: a value beyond int64 is IMPORT_VALUE_INVALID,

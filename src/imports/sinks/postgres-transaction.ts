@@ -2,9 +2,9 @@ import type pg from 'pg';
 import type { Schema } from '../../csv/types.js';
 import { appError } from '../../errors/catalogue.js';
 import type { SinkTransaction } from '../types.js';
-import { toDatabaseError, type DatabaseOperation } from './database-errors.js';
-import { openCopyStream, type CopyStream } from './postgres-copy.js';
-import { preparePostgresTable, type PostgresTable } from './postgres-table.js';
+import { type DatabaseOperation, toDatabaseError } from './database-errors.js';
+import { type CopyStream, openCopyStream } from './postgres-copy.js';
+import { type PostgresTable, preparePostgresTable } from './postgres-table.js';
 import { valueTargets } from './stored-values.js';
 
 /**
@@ -77,7 +77,8 @@ export async function openPostgresTransaction(client: pg.PoolClient, schema: Sch
       assertOpen();
       if (batch.length === 0) return;
       try {
-        const copying = (copy ??= openCopyStream(client, staging ?? target, targets));
+        copy ??= openCopyStream(client, staging ?? target, targets);
+        const copying = copy;
         await copying.write(batch);
         if (copying.sentCharacters >= CONFIRM_EVERY_CHARACTERS) {
           await copying.finish();

@@ -31,7 +31,9 @@ export function createTableSql(schema: SinkSchema, target: string, types: SqlTyp
 export function conflictClause(schema: SinkSchema): string {
   if (schema.primaryKey.length === 0) return '';
   const keys = new Set(schema.primaryKey);
-  const updates = schema.columns.filter((column) => !keys.has(column.name)).map((column) => `${quoteIdentifier(column.name)} = excluded.${quoteIdentifier(column.name)}`);
+  const updates = schema.columns
+    .filter((column) => !keys.has(column.name))
+    .map((column) => `${quoteIdentifier(column.name)} = excluded.${quoteIdentifier(column.name)}`);
   const action = updates.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${updates.join(', ')}`;
   return ` ON CONFLICT (${columnList(schema.primaryKey)}) ${action}`;
 }

@@ -6,7 +6,7 @@ import { appError } from '../../errors/catalogue.js';
 import type { Sink, SinkTransaction } from '../types.js';
 import { toDatabaseError } from './database-errors.js';
 import { insertSql, prepareSqliteTable } from './sqlite-table.js';
-import { toStoredValue, valueTargets, type StoredValue } from './stored-values.js';
+import { type StoredValue, toStoredValue, valueTargets } from './stored-values.js';
 
 export interface SqliteSinkOptions {
   /** The database file, `<dataDir>/imports.sqlite`; its directory is created if missing. */

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import { assertSameShape, expectedShape, type TableShape } from './table-shape.js';
 import { columnList, conflictClause, createTableSql, quoteIdentifier, type SinkSchema, type SqlTypes } from './sql-fragments.js';
+import { assertSameShape, expectedShape, type TableShape } from './table-shape.js';
 
 /** SQLite column types: dates and datetimes are ISO 8601 text, booleans 0/1. */
 export const SQLITE_TYPES: SqlTypes = {

@@ -3,7 +3,13 @@ import { bodyLimit } from '../../uploads/append.js';
 import { isFinished, type Upload } from '../../uploads/upload.js';
 import { isUploadId, uploadUrl } from '../../uploads/upload-id.js';
 import {
-  hasPartialUploadType, inconsistentLength, indicatedLength, PARTIAL_UPLOAD, readContentLength, readUploadComplete, readUploadOffset,
+  hasPartialUploadType,
+  inconsistentLength,
+  indicatedLength,
+  PARTIAL_UPLOAD,
+  readContentLength,
+  readUploadComplete,
+  readUploadOffset,
 } from './ietf-headers.js';
 import type { IetfTransfer } from './ietf-transfer.js';
 import { checkIetfUpload, type IetfBodyRequest, type IetfHandlerOptions } from './ietf-upload.js';
@@ -13,7 +19,11 @@ export type AppendHandler = (append: IetfBodyRequest) => Promise<Response>;
 
 /** Upload append (PATCH /files/<id>, application/partial-upload). The drafts' MUST sentences sit beside the code that honours them. */
 export function createAppendHandler(options: IetfHandlerOptions, transfer: IetfTransfer): AppendHandler {
-  const { engine: { store }, maxSize, publicUrl } = options;
+  const {
+    engine: { store },
+    maxSize,
+    publicUrl,
+  } = options;
 
   /** Checks the upload against the request and records the length; returns how many bytes the body may add. */
   async function prepare(upload: Upload, offset: number, complete: boolean, headers: Headers): Promise<number> {

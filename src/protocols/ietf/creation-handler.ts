@@ -2,9 +2,7 @@ import { appError } from '../../errors/catalogue.js';
 import { bodyLimit } from '../../uploads/append.js';
 import { isFinished, type Upload } from '../../uploads/upload.js';
 import { createUploadId, uploadUrl } from '../../uploads/upload-id.js';
-import {
-  inconsistentLength, indicatedLength, readContentLength, readMetadataExtension, readUploadComplete, uploadLimitHeader,
-} from './ietf-headers.js';
+import { inconsistentLength, indicatedLength, readContentLength, readMetadataExtension, readUploadComplete, uploadLimitHeader } from './ietf-headers.js';
 import type { IetfTransfer } from './ietf-transfer.js';
 import type { IetfBodyRequest, IetfHandlerOptions } from './ietf-upload.js';
 import { serializeBoolean } from './structured-fields.js';
@@ -55,7 +53,9 @@ export function createCreationHandler(options: IetfHandlerOptions, transfer: Iet
     // The server SHOULD announce the upload resource with a 104 interim response, which MUST
     // include Location and Upload-Limit; a draft server MUST also send its interop version in it.
     creation.sendUploadResumptionSupported?.({
-      Location: location, 'Upload-Limit': limit, 'Upload-Draft-Interop-Version': String(dialect.version),
+      Location: location,
+      'Upload-Limit': limit,
+      'Upload-Draft-Interop-Version': String(dialect.version),
     });
 
     return transfer.run(creation, upload.id, {

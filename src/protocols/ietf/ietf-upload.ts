@@ -1,7 +1,7 @@
 import { appError } from '../../errors/catalogue.js';
+import type { BodyRequest } from '../../uploads/append.js';
 import type { UploadEngine } from '../../uploads/engine.js';
 import { expiresAt, type Upload } from '../../uploads/upload.js';
-import type { BodyRequest } from '../../uploads/append.js';
 import type { IetfDialect } from './interop-versions.js';
 
 /** What every IETF handler is built from: the engine tus uses too, and the limits. */

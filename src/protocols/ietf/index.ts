@@ -1,8 +1,10 @@
-import { createAppendHandler, type AppendHandler } from './append-handler.js';
-import { createCancelHandler, type CancelHandler } from './cancel-handler.js';
-import { createCreationHandler, type CreationHandler } from './creation-handler.js';
+import { type AppendHandler, createAppendHandler } from './append-handler.js';
+import { type CancelHandler, createCancelHandler } from './cancel-handler.js';
+import { type CreationHandler, createCreationHandler } from './creation-handler.js';
 import { PARTIAL_UPLOAD, uploadLimitHeader } from './ietf-headers.js';
+
 export { ietfErrorHeaders } from './ietf-headers.js';
+
 import { createIetfTransfer } from './ietf-transfer.js';
 import type { IetfHandlerOptions } from './ietf-upload.js';
 import type { IetfDialect } from './interop-versions.js';
@@ -10,7 +12,7 @@ import { createOffsetHandler, type OffsetHandler } from './offset-handler.js';
 
 export type { CreationRequest } from './creation-handler.js';
 export type { IetfBodyRequest, IetfHandlerOptions, IetfRequest } from './ietf-upload.js';
-export { ietfDialect, INTEROP_VERSIONS, type IetfDialect, type InteropVersion } from './interop-versions.js';
+export { type IetfDialect, INTEROP_VERSIONS, type InteropVersion, ietfDialect } from './interop-versions.js';
 
 /** IETF "Resumable Uploads for HTTP" on /files/, beside tus (see interop-versions.ts for the versions). */
 export interface IetfHandlers {

@@ -2,7 +2,7 @@ import { appError } from '../../errors/catalogue.js';
 import { isFinished } from '../../uploads/upload.js';
 import { isUploadId } from '../../uploads/upload-id.js';
 import { uploadLimitHeader } from './ietf-headers.js';
-import { checkIetfUpload, remainingLifetimeMs, type IetfHandlerOptions, type IetfRequest } from './ietf-upload.js';
+import { checkIetfUpload, type IetfHandlerOptions, type IetfRequest, remainingLifetimeMs } from './ietf-upload.js';
 import type { IetfDialect } from './interop-versions.js';
 import { serializeBoolean } from './structured-fields.js';
 

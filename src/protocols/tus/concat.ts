@@ -1,6 +1,6 @@
 import { isAppError } from '../../errors/app-error.js';
 import { appError } from '../../errors/catalogue.js';
-import { isFinished, type FinalConcat, type Upload, type UploadConcat } from '../../uploads/upload.js';
+import { type FinalConcat, isFinished, type Upload, type UploadConcat } from '../../uploads/upload.js';
 import { UPLOADS_PATH, uploadIdFromPath } from '../../uploads/upload-id.js';
 import type { UploadStore } from '../../uploads/upload-store.js';
 
@@ -31,7 +31,10 @@ export function readUploadConcat(headers: Headers, publicUrl: string): UploadCon
   if (header === 'partial') return { kind: 'partial' };
   if (!header.startsWith(FINAL_PREFIX)) throw appError('UPLOAD_CONCAT_INVALID');
   // The partial uploads URLs MAY be absolute or relative and MUST NOT contain spaces.
-  const urls = header.slice(FINAL_PREFIX.length).split(' ').filter((url) => url !== '');
+  const urls = header
+    .slice(FINAL_PREFIX.length)
+    .split(' ')
+    .filter((url) => url !== '');
   if (urls.length === 0) throw appError('UPLOAD_CONCAT_INVALID');
   const location = serverLocation(publicUrl, headers.get('host'));
   const partIds = urls.map((url) => {
@@ -74,7 +77,7 @@ export async function addConcatHeaders(headers: Record<string, string>, upload: 
   headers['Upload-Concat'] = concat.header;
   delete headers['Upload-Defer-Length'];
   if (!isFinished(upload)) delete headers['Upload-Offset'];
-  const length = upload.size ?? await lengthOfFinal(store, concat);
+  const length = upload.size ?? (await lengthOfFinal(store, concat));
   if (length !== undefined) headers['Upload-Length'] = String(length);
 }
 

@@ -4,9 +4,9 @@ import { encodeMetadata, formatUploadMetadata } from '../../uploads/metadata.js'
 import { expiresAt } from '../../uploads/upload.js';
 import { isUploadId } from '../../uploads/upload-id.js';
 import { addConcatHeaders } from './concat.js';
-import { checkTusUpload } from './tus-upload.js';
 import { checkTusResumable, TUS_RESUMABLE } from './tus-headers.js';
 import type { TusHandler } from './tus-request.js';
+import { checkTusUpload } from './tus-upload.js';
 
 /**
  * HEAD (tus 1.0.0 core, creation-defer-length, expiration): where to resume. Finished

@@ -6,8 +6,8 @@ import { createPatchHandler } from './patch-handler.js';
 import { createPostHandler, type PostRequest } from './post-handler.js';
 import type { TusBodyRequest, TusHandler } from './tus-request.js';
 
-export { tusErrorHeaders, TUS_RESUMABLE } from './tus-headers.js';
 export type { PostRequest } from './post-handler.js';
+export { TUS_RESUMABLE, tusErrorHeaders } from './tus-headers.js';
 export type { TusBodyRequest, TusHandler, TusRequest } from './tus-request.js';
 
 export interface TusHandlersOptions {

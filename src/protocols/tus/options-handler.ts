@@ -11,9 +11,15 @@ export interface OptionsHandlerOptions {
 /** The tus extensions ferry implements, in the order Tus-Extension lists them. */
 export function tusExtensions(expires: boolean): string[] {
   return [
-    'creation', 'creation-with-upload', 'creation-defer-length', 'termination',
+    'creation',
+    'creation-with-upload',
+    'creation-defer-length',
+    'termination',
     ...(expires ? ['expiration'] : []),
-    'concatenation', 'concatenation-unfinished', 'checksum', 'checksum-trailer',
+    'concatenation',
+    'concatenation-unfinished',
+    'checksum',
+    'checksum-trailer',
   ];
 }
 

@@ -1,6 +1,6 @@
 import { appError } from '../../errors/catalogue.js';
 import { bodyLimit, tooMuch } from '../../uploads/append.js';
-import { readChecksumRequest, type ChecksumRequest } from '../../uploads/checksum-request.js';
+import { type ChecksumRequest, readChecksumRequest } from '../../uploads/checksum-request.js';
 import type { UploadEngine } from '../../uploads/engine.js';
 import { parseUploadMetadata, type UploadMetadata } from '../../uploads/metadata.js';
 import { expiresAt, type FinalConcat, type Upload, type UploadConcat } from '../../uploads/upload.js';
