@@ -84,7 +84,16 @@ export function createFerry(
     queueCapacity: config.queueCapacity,
     coalesceBytes: config.coalesceBytes,
     idleCloseMs: config.idleCloseMs,
-    observer: { ...metrics.storeObserver, onError: (error, uploadId) => logger.error({ err: error, uploadId }, 'store error') },
+    observer: {
+      ...metrics.storeObserver,
+      onError: (error, uploadId) => logger.error({ err: error, uploadId }, 'store error'),
+      onUploadDamaged(report) {
+        metrics.storeObserver.onUploadDamaged?.(report);
+        const { uploadId, error, quarantinedTo } = report;
+        const fields = { uploadId, code: error.code, cause: error.cause instanceof Error ? error.cause.message : undefined, quarantinedTo };
+        logger.warn(fields, quarantinedTo === undefined ? 'damaged upload refused' : 'damaged upload quarantined');
+      },
+    },
   });
   // The schemas are loaded by listen(); until then there are none.
   let loadedSchemas = createSchemaRegistry([]);
