@@ -1,7 +1,6 @@
 import { constants } from 'node:fs';
 import { copyFile, type FileHandle, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { appError } from '../errors/catalogue.js';
 import { checkSameFile, openUploadFile } from './safe-open.js';
 
@@ -25,11 +24,11 @@ export function assemblyFileOf(dataFile: string): string {
  * (an empty final) or the whole result, never half of it: the bytes go to a temporary file
  * beside it, which is fsynced, renamed over `target`, and the directory fsynced, so the
  * rename survives a crash too. A crash before the rename leaves the temporary file, which
- * the next assembly overwrites.
+ * the next assembly deletes before it starts afresh.
  *
  * Node has no copy_file_range with offsets, so the first part is copied by the OS
  * (`copyFile`: a reflink where the file system can, else copy_file_range or sendfile) and
- * each further part is streamed into its place, a megabyte at a time.
+ * each further part is copied into its place, a megabyte at a time.
  *
  * No symlink is followed (see openUploadFile): each part is opened safely and read through
  * its handle; the first, copied by path, is checked before and after to be the file its
@@ -51,12 +50,7 @@ export async function concatenateFiles(target: string, parts: readonly Concatena
       let position = first.size;
       for (const part of rest) {
         if (part.size > 0) {
-          await withPart(part, (handle) =>
-            pipeline(
-              handle.createReadStream({ start: 0, end: part.size - 1, highWaterMark: COPY_CHUNK_BYTES, autoClose: false }),
-              output.createWriteStream({ start: position, highWaterMark: COPY_CHUNK_BYTES, autoClose: false }),
-            ),
-          );
+          await withPart(part, (handle) => copyInto(output, position, handle, part.size));
         }
         position += part.size;
       }
@@ -79,6 +73,19 @@ async function withPart(part: ConcatenationPart, task: (handle: FileHandle) => P
     await task(handle);
   } finally {
     await handle.close();
+  }
+}
+
+/** Copies the first `size` bytes of `source` into `output` at `position`, a megabyte at a time through one buffer. */
+async function copyInto(output: FileHandle, position: number, source: FileHandle, size: number): Promise<void> {
+  const buffer = Buffer.allocUnsafe(Math.min(COPY_CHUNK_BYTES, size));
+  let copied = 0;
+  while (copied < size) {
+    const { bytesRead } = await source.read(buffer, 0, Math.min(buffer.length, size - copied), copied);
+    if (bytesRead === 0) throw appError('UPLOAD_STORE_FAILED', { message: 'A partial upload is shorter than its offset.' });
+    let written = 0;
+    while (written < bytesRead) written += (await output.write(buffer, written, bytesRead - written, position + copied + written)).bytesWritten;
+    copied += bytesRead;
   }
 }
 
