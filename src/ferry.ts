@@ -90,7 +90,9 @@ export function createFerry(
       onUploadDamaged(report) {
         metrics.storeObserver.onUploadDamaged?.(report);
         const { uploadId, error, quarantinedTo } = report;
-        const fields = { uploadId, code: error.code, cause: error.cause instanceof Error ? error.cause.message : undefined, quarantinedTo };
+        // The cause's name or errno code only: a JSON parse error's message quotes the file, metadata values included.
+        const cause = error.cause as NodeJS.ErrnoException | undefined;
+        const fields = { uploadId, code: error.code, cause: cause?.code ?? cause?.name, quarantinedTo };
         logger.warn(fields, quarantinedTo === undefined ? 'damaged upload refused' : 'damaged upload quarantined');
       },
     },

@@ -99,7 +99,11 @@ describe('a damaged info file (empty, truncated, garbage)', () => {
       const id = await plant(test.config.dataDir, info, 'abc');
       await assertRefusedEverywhere(id, 'UPLOAD_INFO_DAMAGED', 3);
       assert.equal(await readFile(path.join(test.config.dataDir, id), 'utf8'), 'abc', 'nothing appended');
-      assert.equal(logLines(test, 'damaged upload refused', id).length, 1);
+      const lines = logLines(test, 'damaged upload refused', id);
+      assert.equal(lines.length, 1);
+      assert.equal(lines[0].code, 'UPLOAD_INFO_DAMAGED');
+      // Nothing of the file's content is logged (a JSON parse error's message quotes it).
+      assert.doesNotMatch(JSON.stringify(lines), /garbage/);
       assert.equal(await damagedCount(test, 'UPLOAD_INFO_DAMAGED'), before + 1);
 
       const deleted = await test.http().delete(`/files/${id}`).set(TUS);
