@@ -84,7 +84,18 @@ export function createFerry(
     queueCapacity: config.queueCapacity,
     coalesceBytes: config.coalesceBytes,
     idleCloseMs: config.idleCloseMs,
-    observer: { ...metrics.storeObserver, onError: (error, uploadId) => logger.error({ err: error, uploadId }, 'store error') },
+    observer: {
+      ...metrics.storeObserver,
+      onError: (error, uploadId) => logger.error({ err: error, uploadId }, 'store error'),
+      onUploadDamaged(report) {
+        metrics.storeObserver.onUploadDamaged?.(report);
+        const { uploadId, error, quarantinedTo } = report;
+        // The cause's name or errno code only: a JSON parse error's message quotes the file, metadata values included.
+        const cause = error.cause as NodeJS.ErrnoException | undefined;
+        const fields = { uploadId, code: error.code, cause: cause?.code ?? cause?.name, quarantinedTo };
+        logger.warn(fields, quarantinedTo === undefined ? 'damaged upload refused' : 'damaged upload quarantined');
+      },
+    },
   });
   // The schemas are loaded by listen(); until then there are none.
   let loadedSchemas = createSchemaRegistry([]);

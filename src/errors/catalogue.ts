@@ -24,6 +24,14 @@ export const ERROR_CATALOGUE = {
   UPLOAD_CHECKSUM_INVALID: { status: 400, message: 'Upload-Checksum is malformed: "<algorithm> <Base64 digest>" is expected.' },
   UPLOAD_ABORTED: { status: 400, message: 'The request was aborted before its body arrived.' },
   UPLOAD_STORE_FAILED: { status: 500, message: 'The server could not store the data.' },
+  UPLOAD_INFO_DAMAGED: {
+    status: 410,
+    message: "The upload's info file is damaged (empty, truncated or not ferry's), so the upload can no longer be resumed or downloaded; DELETE removes it.",
+  },
+  UPLOAD_FILE_UNSAFE: {
+    status: 410,
+    message: 'A file of the upload is not a regular file of the data directory (a symlink, for one), so it is never opened; DELETE removes it.',
+  },
   UPLOAD_CONCAT_INVALID: {
     status: 400,
     message: 'Upload-Concat must be "partial", or "final;" and the space-separated URLs of partial uploads on this server.',

@@ -5,7 +5,7 @@ import type { UploadRequestScope } from './authorize.js';
 /** Typed per-request values, set by middleware and routes, read by the access log and the error hook. */
 export interface AppVariables {
   requestId: string;
-  /** The method the request stands for: its own, or X-HTTP-Method-Override's (see middleware/method-override.ts). */
+  /** The method the request stands for: its own, or X-HTTP-Method-Override's (only a POST's; see files/files-route.ts). */
   method: string;
   /** The upload a request is about, once a route knows it (never an invalid id). */
   uploadId?: string;

@@ -20,6 +20,8 @@ export interface Metrics {
   uploadsCreated: Counter;
   uploadsFinished: Counter;
   uploadsTerminated: Counter;
+  /** Damaged or unsafe uploads met (each once per process), by error code. */
+  uploadsDamaged: Counter<'code'>;
   /** fsync durations; its `_count` is the number of fsyncs. */
   fsyncDuration: Histogram;
   /** Pass to the store: it feeds fsync and write metrics without knowing about prom-client. */
@@ -60,6 +62,12 @@ export function createMetrics({ storeStats, prefix = 'ferry_' }: MetricsOptions 
     registers,
   });
   const bytesWritten = new Counter({ name: `${prefix}store_bytes_written_total`, help: 'Upload bytes handed to the OS.', registers });
+  const uploadsDamaged = new Counter({
+    name: `${prefix}uploads_damaged_total`,
+    help: 'Uploads found damaged (UPLOAD_INFO_DAMAGED: info file unreadable) or unsafe (UPLOAD_FILE_UNSAFE: a symlink, say), each counted once.',
+    labelNames: ['code'],
+    registers,
+  });
 
   return {
     registry,
@@ -76,10 +84,14 @@ export function createMetrics({ storeStats, prefix = 'ferry_' }: MetricsOptions 
     uploadsCreated: new Counter({ name: `${prefix}uploads_created_total`, help: 'Uploads created.', registers }),
     uploadsFinished: new Counter({ name: `${prefix}uploads_finished_total`, help: 'Uploads that reached their length.', registers }),
     uploadsTerminated: new Counter({ name: `${prefix}uploads_terminated_total`, help: 'Uploads terminated by a DELETE.', registers }),
+    uploadsDamaged,
     fsyncDuration,
     storeObserver: {
       onFsync: (seconds) => fsyncDuration.observe(seconds),
       onBytesWritten: (bytes) => bytesWritten.inc(bytes),
+      onUploadDamaged: ({ error, firstMet }) => {
+        if (firstMet) uploadsDamaged.inc({ code: error.code });
+      },
     },
   };
 }

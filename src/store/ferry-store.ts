@@ -1,18 +1,28 @@
-import { mkdirSync } from 'node:fs';
-import { type FileHandle, open, rm } from 'node:fs/promises';
+import { constants, mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DataStore, type Upload as TusUpload } from '@tus/utils';
-import { isAppError } from '../errors/app-error.js';
+import { type AppError, isAppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
 import { hasExpired, isFinished, type Upload } from '../uploads/upload.js';
-import type { AppendResult, ByteSource, UploadStore } from '../uploads/upload-store.js';
+import { type AppendResult, type ByteSource, isDamagedUpload, type UploadStore } from '../uploads/upload-store.js';
 import { assemblyFileOf } from './concatenate.js';
 import { createFileReadStream, resolveByteRange } from './download.js';
 import { FinalAssembly } from './final-assembly.js';
 import { PendingFinals } from './pending-finals.js';
-import { toStoreError } from './store-errors.js';
+import { openUploadFile } from './safe-open.js';
 import type { ByteRange, Download, FerryStoreOptions, StoreObserver, StoreStats } from './types.js';
-import { createUploadFiles, deleteUploadFiles, listUploadIds, readStoredUpload, toTusUpload, toUpload, uploadInfoOf } from './upload-files.js';
+import {
+  createUploadFiles,
+  deleteUploadFiles,
+  listUploadIds,
+  quarantineUploadFiles,
+  readStoredUpload,
+  type StoredUpload,
+  toTusUpload,
+  toUpload,
+  uploadInfoOf,
+} from './upload-files.js';
 import { UploadInfoCache } from './upload-info-cache.js';
 import { resolveUploadPaths, type UploadPaths } from './upload-paths.js';
 import type { UploadWriter } from './upload-writer.js';
@@ -25,6 +35,12 @@ import { WriterRegistry } from './writer-registry.js';
  * `getUpload` from memory. Beyond the DataStore contract: `append` (with a byte limit and
  * a finished flag), `rollback`, `finishedUploads`, `openDownload`, `stats` and `shutdown`;
  * for concatenation, `assembleFinal`, `assembleFinalsWaitingOn` and `recoverFinals`.
+ *
+ * Damaged uploads: an info file that is not valid (empty, truncated, garbage: a full disk)
+ * is UPLOAD_INFO_DAMAGED; a file that is not a regular file of the data dir (a symlink
+ * planted under an upload's name) is UPLOAD_FILE_UNSAFE, and is never read or written
+ * through (see openUploadFile). Either is told to the observer once, can be removed, and
+ * is quarantined by the expiry sweep.
  */
 export class FerryStore extends DataStore implements UploadStore {
   readonly #directory: string;
@@ -34,6 +50,8 @@ export class FerryStore extends DataStore implements UploadStore {
   readonly #infoCache = new UploadInfoCache();
   readonly #pendingFinals = new PendingFinals();
   readonly #assembly: FinalAssembly;
+  /** The damaged uploads already told to the observer (forgotten once their files are gone). */
+  readonly #damaged = new Set<string>();
 
   /** Creates the data directory if it is missing (once, at start-up). */
   constructor(options: FerryStoreOptions) {
@@ -48,7 +66,7 @@ export class FerryStore extends DataStore implements UploadStore {
       infoCache: this.#infoCache,
       pendingFinals: this.#pendingFinals,
       readUpload: (id) => this.readUpload(id),
-      observer: this.#observer,
+      reportError: (error, id) => this.#reportError(error, id),
     });
     mkdirSync(this.#directory, { recursive: true });
     this.extensions = ['creation', 'creation-with-upload', 'creation-defer-length', 'termination'];
@@ -93,8 +111,10 @@ export class FerryStore extends DataStore implements UploadStore {
     const paths = resolveUploadPaths(this.#directory, id);
     const writer = this.#registry.find(id);
     if (writer !== undefined) return writer.toUpload();
-    const { info, offset } = await readStoredUpload(paths, id, this.#infoCache);
-    return toUpload(info, offset);
+    return this.#noticingDamage(id, async () => {
+      const { info, offset } = await readStoredUpload(paths, id, this.#infoCache);
+      return toUpload(info, offset);
+    });
   }
 
   /** The DataStore getUpload: readUpload, as @tus/utils' Upload. */
@@ -102,8 +122,10 @@ export class FerryStore extends DataStore implements UploadStore {
     const paths = resolveUploadPaths(this.#directory, id);
     const writer = this.#registry.find(id);
     if (writer !== undefined) return writer.toTusUpload();
-    const { info, offset } = await readStoredUpload(paths, id, this.#infoCache);
-    return toTusUpload(info, offset, paths.data);
+    return this.#noticingDamage(id, async () => {
+      const { info, offset } = await readStoredUpload(paths, id, this.#infoCache);
+      return toTusUpload(info, offset, paths.data);
+    });
   }
 
   /**
@@ -138,7 +160,7 @@ export class FerryStore extends DataStore implements UploadStore {
    * On failure what was stored stays stored; see UploadWriter.append for each case.
    */
   async append(source: ByteSource, id: string, offset: number, maxBytes: number): Promise<AppendResult> {
-    const writer = await this.#registry.acquire(id, resolveUploadPaths(this.#directory, id));
+    const writer = await this.#acquire(id);
     try {
       return await writer.append(source, offset, maxBytes);
     } finally {
@@ -148,18 +170,19 @@ export class FerryStore extends DataStore implements UploadStore {
 
   /** Cuts upload `id` back to `toOffset` (only backwards): flushes, truncates, fixes the offset in memory. */
   async rollback(id: string, toOffset: number): Promise<void> {
-    const writer = await this.#registry.acquire(id, resolveUploadPaths(this.#directory, id));
+    const writer = await this.#acquire(id);
     await writer.rollback(toOffset);
   }
 
   override async declareUploadLength(id: string, length: number): Promise<void> {
-    const writer = await this.#registry.acquire(id, resolveUploadPaths(this.#directory, id));
+    const writer = await this.#acquire(id);
     await writer.declareLength(length);
   }
 
   /**
-   * Closes the upload's writer and deletes both files; UPLOAD_NOT_FOUND if there was no
-   * upload, UPLOAD_PARTIAL_IN_USE for a partial upload that a final not assembled yet needs.
+   * Closes the upload's writer and deletes both files (a damaged upload's too: a symlink is
+   * unlinked, never followed); UPLOAD_NOT_FOUND if there was no upload,
+   * UPLOAD_PARTIAL_IN_USE for a partial upload that a final not assembled yet needs.
    */
   override async remove(id: string): Promise<void> {
     const paths = resolveUploadPaths(this.#directory, id);
@@ -178,7 +201,9 @@ export class FerryStore extends DataStore implements UploadStore {
    * Deletes the unfinished uploads (fewer bytes than the size, or size deferred) created
    * more than `expirationMs` ago, except any being written right now and partial uploads
    * that a final not assembled yet needs (they go once it has expired). Finished uploads
-   * stay. One upload that cannot be read or deleted is reported and skipped.
+   * stay. A damaged upload (see isDamagedUpload) is moved to `<directory>/quarantine/`, so
+   * the next sweep does not meet it again. One upload that cannot be read or deleted is
+   * reported and skipped.
    */
   override async deleteExpired(): Promise<number> {
     if (this.#expirationMs <= 0) return 0;
@@ -188,7 +213,7 @@ export class FerryStore extends DataStore implements UploadStore {
       try {
         if (await this.#deleteIfExpired(id, now)) deleted += 1;
       } catch (error) {
-        if (!isAppError(error, 'UPLOAD_NOT_FOUND')) this.#observer?.onError?.(error as Error, id);
+        if (!isAppError(error, 'UPLOAD_NOT_FOUND')) this.#reportError(error, id);
       }
     }
     return deleted;
@@ -196,8 +221,9 @@ export class FerryStore extends DataStore implements UploadStore {
 
   /**
    * Every finished upload (its offset reached its declared size) but partial uploads, which
-   * are pieces of a file, read one at a time: only the ids are listed up front. One deleted meanwhile is skipped; one that cannot be
-   * read is reported to the observer and skipped.
+   * are pieces of a file, read one at a time: only the ids are listed up front. One deleted
+   * meanwhile is skipped; one that cannot be read (a damaged one too) is reported to the
+   * observer and skipped.
    */
   async *finishedUploads(): AsyncGenerator<Upload> {
     for (const id of await listUploadIds(this.#directory)) {
@@ -205,7 +231,7 @@ export class FerryStore extends DataStore implements UploadStore {
       try {
         upload = await this.readUpload(id);
       } catch (error) {
-        if (!isAppError(error, 'UPLOAD_NOT_FOUND')) this.#observer?.onError?.(error as Error, id);
+        if (!isAppError(error, 'UPLOAD_NOT_FOUND') && !isDamagedUpload(error)) this.#observer?.onError?.(error as Error, id);
         continue;
       }
       if (isFinished(upload) && upload.concat?.kind !== 'partial') yield upload;
@@ -222,12 +248,7 @@ export class FerryStore extends DataStore implements UploadStore {
     if (!isFinished(upload)) throw appError('UPLOAD_NOT_FINISHED');
     const size = upload.offset;
     const { start, end } = resolveByteRange(size, range);
-    let handle: FileHandle;
-    try {
-      handle = await open(paths.data, 'r');
-    } catch (error) {
-      throw toStoreError(error, id);
-    }
+    const handle = await this.#noticingDamage(id, () => openUploadFile(paths.data, constants.O_RDONLY, id));
     return { upload, start, end, size, stream: createFileReadStream(handle, start, end + 1, id) };
   }
 
@@ -248,7 +269,14 @@ export class FerryStore extends DataStore implements UploadStore {
     return this.#registry.exclusive(id, async () => {
       const writer = this.#registry.find(id);
       if (writer?.isBusy || this.#pendingFinals.isNeeded(id)) return false;
-      const state = writer === undefined ? await readStoredUpload(paths, id, this.#infoCache) : { info: writer.info, offset: writer.offset };
+      let state: StoredUpload;
+      try {
+        state = writer === undefined ? await readStoredUpload(paths, id, this.#infoCache) : { info: writer.info, offset: writer.offset };
+      } catch (error) {
+        if (!isDamagedUpload(error)) throw error;
+        await this.#quarantine(id, paths, error);
+        return false;
+      }
       if (!hasExpired(toUpload(state.info, state.offset), this.#expirationMs, now)) return false;
       return this.#deleteUpload(id, paths);
     });
@@ -258,7 +286,44 @@ export class FerryStore extends DataStore implements UploadStore {
   async #deleteUpload(id: string, paths: UploadPaths): Promise<boolean> {
     await this.#closeForDeletion(id);
     if (this.#pendingFinals.delete(id)) await rm(assemblyFileOf(paths.data), { force: true });
-    return deleteUploadFiles(paths, id, this.#infoCache);
+    const existed = await deleteUploadFiles(paths, id, this.#infoCache);
+    this.#damaged.delete(id);
+    return existed;
+  }
+
+  /** Inside `id`'s lane: moves a damaged upload's files to the quarantine directory, and tells the observer (once: its files are gone). */
+  async #quarantine(id: string, paths: UploadPaths, error: AppError): Promise<void> {
+    const quarantinedTo = await quarantineUploadFiles(this.#directory, paths, id, this.#infoCache);
+    this.#observer?.onUploadDamaged?.({ uploadId: id, error, firstMet: !this.#damaged.has(id), quarantinedTo });
+    this.#damaged.delete(id);
+  }
+
+  /** Opens `id`'s writer; an upload found damaged is told to the observer. */
+  #acquire(id: string): Promise<UploadWriter> {
+    const paths = resolveUploadPaths(this.#directory, id);
+    return this.#noticingDamage(id, () => this.#registry.acquire(id, paths));
+  }
+
+  /** Runs `operation` on upload `id`; if it finds the upload damaged, the observer is told (the first time), and the error rethrown. */
+  async #noticingDamage<T>(id: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (isDamagedUpload(error)) this.#noticeDamage(error, id);
+      throw error;
+    }
+  }
+
+  #noticeDamage(error: AppError, id: string): void {
+    if (this.#damaged.has(id)) return;
+    this.#damaged.add(id);
+    this.#observer?.onUploadDamaged?.({ uploadId: id, error, firstMet: true });
+  }
+
+  /** An error no caller awaits: a damaged upload is noticed (once), anything else goes to the observer's onError. */
+  #reportError(error: unknown, id: string): void {
+    if (isDamagedUpload(error)) this.#noticeDamage(error, id);
+    else this.#observer?.onError?.(error as Error, id);
   }
 
   /**

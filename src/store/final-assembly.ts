@@ -3,7 +3,6 @@ import { appError } from '../errors/catalogue.js';
 import { isFinished, type Upload } from '../uploads/upload.js';
 import { concatenateFiles } from './concatenate.js';
 import type { PendingFinals } from './pending-finals.js';
-import type { StoreObserver } from './types.js';
 import { listUploadIds, readStoredUpload, toUpload, type UploadInfo, writeUploadInfo } from './upload-files.js';
 import type { UploadInfoCache } from './upload-info-cache.js';
 import { resolveUploadPaths } from './upload-paths.js';
@@ -16,7 +15,8 @@ export interface FinalAssemblyOptions {
   pendingFinals: PendingFinals;
   /** The store's readUpload: a partial still being written is answered from memory. */
   readUpload(id: string): Promise<Upload>;
-  observer: StoreObserver | undefined;
+  /** An error no caller awaits (the store sorts damaged uploads from other failures). */
+  reportError(error: unknown, uploadId: string): void;
 }
 
 /**
@@ -51,7 +51,7 @@ export class FinalAssembly {
    * partial's finish and its final's assembly left them. Resolves with those assembled.
    */
   async recover(): Promise<Upload[]> {
-    const { directory, infoCache, pendingFinals, observer } = this.#options;
+    const { directory, infoCache, pendingFinals, reportError } = this.#options;
     const waiting: string[] = [];
     for (const id of await listUploadIds(directory)) {
       try {
@@ -60,7 +60,7 @@ export class FinalAssembly {
         for (const partId of info.concat.partIds) pendingFinals.add(id, partId);
         waiting.push(id);
       } catch (error) {
-        if (!isAppError(error, 'UPLOAD_NOT_FOUND')) observer?.onError?.(error as Error, id);
+        if (!isAppError(error, 'UPLOAD_NOT_FOUND')) reportError(error, id);
       }
     }
     return this.#assembleAll(waiting);
@@ -74,7 +74,7 @@ export class FinalAssembly {
         if (upload !== undefined) assembled.push(upload);
       } catch (error) {
         // The final stays pending: the next start tries again.
-        if (!isAppError(error, 'UPLOAD_NOT_FOUND')) this.#options.observer?.onError?.(error as Error, finalId);
+        if (!isAppError(error, 'UPLOAD_NOT_FOUND')) this.#options.reportError(error, finalId);
       }
     }
     return assembled;
@@ -101,7 +101,7 @@ export class FinalAssembly {
     }
     await concatenateFiles(
       paths.data,
-      parts.map((part) => ({ file: resolveUploadPaths(directory, part.id).data, size: part.offset })),
+      parts.map((part) => ({ id: part.id, file: resolveUploadPaths(directory, part.id).data, size: part.offset })),
     );
     pendingFinals.delete(finalId);
     return toUpload(assembled, size);

@@ -1,3 +1,4 @@
+import type { AppError } from '../errors/app-error.js';
 import type { Upload } from '../uploads/upload.js';
 
 /** What the store tells the outside world (metrics, logs) without knowing who listens. Its methods must not throw. */
@@ -11,6 +12,23 @@ export interface StoreObserver {
    * (Errors of a request's own writes reach that request instead, and may show here too.)
    */
   onError?(error: Error, uploadId: string): void;
+  /**
+   * A damaged or unsafe upload (UPLOAD_INFO_DAMAGED, UPLOAD_FILE_UNSAFE): told the first time
+   * this process meets it, and once more when the expiry sweep quarantines it; never again
+   * on every request or sweep.
+   */
+  onUploadDamaged?(report: DamagedUploadReport): void;
+}
+
+/** What the store tells of a damaged or unsafe upload. */
+export interface DamagedUploadReport {
+  uploadId: string;
+  /** UPLOAD_INFO_DAMAGED or UPLOAD_FILE_UNSAFE, with its cause. */
+  error: AppError;
+  /** The first time this process met the upload damaged (count it once). */
+  firstMet: boolean;
+  /** Set when the expiry sweep moved its files to this directory. */
+  quarantinedTo?: string;
 }
 
 export interface FerryStoreOptions {

@@ -1,7 +1,10 @@
-import { open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Upload as TusUpload } from '@tus/utils';
 import { appError } from '../errors/catalogue.js';
 import type { Upload, UploadConcat } from '../uploads/upload.js';
+import { openUploadFile, statUploadFile } from './safe-open.js';
 import { errnoCode, toStoreError } from './store-errors.js';
 import { isUploadConcat } from './upload-concat.js';
 import type { UploadInfoCache } from './upload-info-cache.js';
@@ -107,14 +110,25 @@ export async function writeUploadInfo(paths: UploadPaths, info: UploadInfo, cach
   }
 }
 
+/**
+ * An info file is a few hundred bytes (Upload-Metadata is bounded by the request header
+ * size); anything far larger is not ferry's, and is not read into memory.
+ */
+const MAX_INFO_BYTES = 1024 * 1024;
+
+/** `<id>.json`, opened safely (see openUploadFile); one that is not valid is UPLOAD_INFO_DAMAGED. */
 export async function readUploadInfo(paths: UploadPaths, id: string, cache: UploadInfoCache): Promise<UploadInfo> {
   const cached = cache.get(id);
   if (cached !== undefined) return cached;
+  const handle = await openUploadFile(paths.info, constants.O_RDONLY, id);
   let text: string;
   try {
-    text = await readFile(paths.info, 'utf8');
+    if ((await handle.stat()).size > MAX_INFO_BYTES) throw damagedInfo(id);
+    text = await handle.readFile('utf8');
   } catch (error) {
     throw toStoreError(error, id);
+  } finally {
+    await handle.close();
   }
   const info = parseUploadInfo(text, id);
   cache.set(info);
@@ -123,13 +137,7 @@ export async function readUploadInfo(paths: UploadPaths, id: string, cache: Uplo
 
 /** A closed upload's state from disk: its info file, and the data file's size as the offset. */
 export async function readStoredUpload(paths: UploadPaths, id: string, cache: UploadInfoCache): Promise<StoredUpload> {
-  const [info, stats] = await Promise.all([
-    readUploadInfo(paths, id, cache),
-    stat(paths.data).catch((error: unknown) => {
-      throw toStoreError(error, id);
-    }),
-  ]);
-  if (stats.isDirectory()) throw appError('UPLOAD_NOT_FOUND');
+  const [info, stats] = await Promise.all([readUploadInfo(paths, id, cache), statUploadFile(paths.data, id)]);
   return { info, offset: stats.size };
 }
 
@@ -139,6 +147,29 @@ export async function deleteUploadFiles(paths: UploadPaths, id: string, cache: U
   const existed = await unlinkIfPresent(paths.info, id);
   await unlinkIfPresent(paths.data, id);
   return existed;
+}
+
+/** Where the expiry sweep moves damaged uploads: out of the way, kept for an operator to look at. */
+export const QUARANTINE_DIRECTORY = 'quarantine';
+
+/**
+ * Moves an upload's files (the info file first) into `<directory>/quarantine/`, as they
+ * are: a symlink is moved, never followed. Resolves with where they went.
+ */
+export async function quarantineUploadFiles(directory: string, paths: UploadPaths, id: string, cache: UploadInfoCache): Promise<string> {
+  cache.delete(id);
+  const quarantine = path.join(directory, QUARANTINE_DIRECTORY);
+  try {
+    await mkdir(quarantine, { recursive: true });
+    for (const file of [paths.info, paths.data]) {
+      await rename(file, path.join(quarantine, path.basename(file))).catch((error: unknown) => {
+        if (errnoCode(error) !== 'ENOENT') throw error;
+      });
+    }
+  } catch (error) {
+    throw toStoreError(error, id);
+  }
+  return quarantine;
 }
 
 /** The ids of every upload in `directory` that has an info file. */
@@ -173,24 +204,24 @@ function parseUploadInfo(text: string, id: string): UploadInfo {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw corruptInfo(id, error);
+    throw damagedInfo(id, error);
   }
-  if (!isRecord(value) || value.id !== id || typeof value.creation_date !== 'string') throw corruptInfo(id);
+  if (!isRecord(value) || value.id !== id || typeof value.creation_date !== 'string') throw damagedInfo(id);
   const { size, metadata, encodedMetadata, protocol, concat, owner } = value;
-  if (size !== undefined && !(Number.isSafeInteger(size) && (size as number) >= 0)) throw corruptInfo(id);
-  if (metadata !== undefined && !isMetadata(metadata)) throw corruptInfo(id);
-  if (encodedMetadata !== undefined && !isMetadata(encodedMetadata)) throw corruptInfo(id);
-  if (protocol !== undefined && protocol !== 'ietf') throw corruptInfo(id);
-  if (concat !== undefined && !isUploadConcat(concat)) throw corruptInfo(id);
-  if (owner !== undefined && typeof owner !== 'string') throw corruptInfo(id);
+  if (size !== undefined && !(Number.isSafeInteger(size) && (size as number) >= 0)) throw damagedInfo(id);
+  if (metadata !== undefined && !isMetadata(metadata)) throw damagedInfo(id);
+  if (encodedMetadata !== undefined && !isMetadata(encodedMetadata)) throw damagedInfo(id);
+  if (protocol !== undefined && protocol !== 'ietf') throw damagedInfo(id);
+  if (concat !== undefined && !isUploadConcat(concat)) throw damagedInfo(id);
+  if (owner !== undefined && typeof owner !== 'string') throw damagedInfo(id);
   const info: UploadInfo = { id, size: size as number | undefined, metadata, encodedMetadata, creation_date: value.creation_date, concat };
   if (protocol === 'ietf') info.protocol = 'ietf';
   if (owner !== undefined) info.owner = owner;
   return info;
 }
 
-function corruptInfo(id: string, cause?: unknown) {
-  return appError('UPLOAD_STORE_FAILED', { message: "The upload's info file is corrupt.", cause, details: { uploadId: id } });
+function damagedInfo(id: string, cause?: unknown) {
+  return appError('UPLOAD_INFO_DAMAGED', { cause, details: { uploadId: id } });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,10 +1,12 @@
-import { type FileHandle, open } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import type { Upload as TusUpload } from '@tus/utils';
 import { Aggregator, type AggregatorStats } from '../aggregator/index.js';
 import type { AppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
 import { isFinished, type Upload } from '../uploads/upload.js';
 import type { AppendResult, ByteSource } from '../uploads/upload-store.js';
+import { openUploadFile } from './safe-open.js';
 import { toStoreError } from './store-errors.js';
 import type { FerryStoreOptions } from './types.js';
 import { readUploadInfo, toTusUpload, toUpload, type UploadInfo, writeUploadInfo } from './upload-files.js';
@@ -23,15 +25,10 @@ export interface UploadWriterOptions {
   onIdle: (writer: UploadWriter) => void;
 }
 
-/** Opens upload `id` for writing: its data file (its size is the offset) and its info file. */
+/** Opens upload `id` for writing: its data file (safely: see openUploadFile; its size is the offset) and its info file. */
 export async function openUploadWriter(options: UploadWriterOptions): Promise<UploadWriter> {
   const { id, paths } = options;
-  let handle: FileHandle;
-  try {
-    handle = await open(paths.data, 'r+');
-  } catch (error) {
-    throw toStoreError(error, id);
-  }
+  const handle = await openUploadFile(paths.data, constants.O_RDWR, id);
   try {
     const [stats, info] = await Promise.all([handle.stat(), readUploadInfo(paths, id, options.infoCache)]);
     return new UploadWriter(options, handle, info, stats.size);

@@ -3,7 +3,7 @@ import type { UploadEvents } from './events.js';
 import { createFinishUpload, type FinishUpload } from './finish.js';
 import { type UploadLocker, withUploadLock } from './locker.js';
 import type { Upload } from './upload.js';
-import type { UploadStore } from './upload-store.js';
+import { isDamagedUpload, type UploadStore } from './upload-store.js';
 
 export interface UploadEngineOptions {
   store: UploadStore;
@@ -36,6 +36,7 @@ export interface UploadEngine extends UploadAppender {
   /**
    * Deletes upload `id` under its lock (so an in-flight append ends first), after `check`;
    * announces `terminated`. UPLOAD_PARTIAL_IN_USE for a partial an unassembled final needs.
+   * A damaged upload (see isDamagedUpload) has no rules left to check: it is deleted.
    */
   terminate(id: string, options: TerminateOptions): Promise<void>;
 }
@@ -59,7 +60,11 @@ export function createUploadEngine({ store, locker, events, lockDrainTimeoutMs }
     },
     async terminate(id, { signal, check }) {
       await withUploadLock(locker, id, { signal }, async () => {
-        check(await store.readUpload(id));
+        const upload = await store.readUpload(id).catch((error: unknown) => {
+          if (isDamagedUpload(error)) return undefined;
+          throw error;
+        });
+        if (upload !== undefined) check(upload);
         await store.remove(id);
       });
       await events.emit('terminated', id);

@@ -15,22 +15,42 @@ export interface UploadMetadata {
 const CANONICAL_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
- * Parses Upload-Metadata (tus 1.0.0, creation): one or more comma-separated pairs, each a
- * key (not empty, ASCII, no spaces or commas), then optionally a space and the
- * Base64-encoded value; all keys MUST be unique. Values are arbitrary bytes, so they are
- * kept as sent and also decoded as UTF-8 (lossy where they are not text) for ferry's use.
+ * The most keys an Upload-Metadata header may hold. The spec sets no limit, nor do tusd and
+ * @tus/server (only the request header size bounds them: 16 KiB in Node, 1 MiB in Go), but
+ * each key is stored in `<id>.json` and returned by every HEAD. Real clients send a handful
+ * (tus-js-client and Uppy: filename, filetype, name, type, relativePath and the app's own
+ * fields); 100 leaves room for generous forms.
+ */
+export const MAX_METADATA_KEYS = 100;
+
+/** A key: not empty, ASCII, no spaces or commas (the spec), nor control characters. */
+const METADATA_KEY = /^[\x21-\x2b\x2d-\x7e]+$/;
+
+/**
+ * Parses Upload-Metadata (tus 1.0.0, creation): one or more comma-separated pairs. "The key
+ * and value MUST be separated by a space. The key MUST NOT contain spaces and commas and
+ * MUST NOT be empty. […] All keys MUST be unique. The value MUST be Base64 encoded." So a
+ * pair is a key alone, or a key, one space and the Base64 value, nothing around them: in
+ * `filename YQ==, YQ==` the second pair is an empty key and a value, which is refused (it
+ * is not a key `YQ==`). At most MAX_METADATA_KEYS pairs. Values are arbitrary bytes, so
+ * they are kept as sent and also decoded as UTF-8 (lossy where they are not text) for
+ * ferry's use.
  */
 export function parseUploadMetadata(header: string): UploadMetadata {
-  const encoded: EncodedMetadata = {};
-  const decoded: DecodedMetadata = {};
-  for (const pair of header.split(',')) {
-    const [key, value, ...rest] = pair.trim().split(' ');
-    if (rest.length > 0 || !isMetadataKey(key) || Object.hasOwn(encoded, key)) throw invalid(`"${pair.trim()}" is not a key and a Base64 value`);
+  const pairs = header.split(',');
+  if (pairs.length > MAX_METADATA_KEYS) throw invalid(`it has ${pairs.length} keys; at most ${MAX_METADATA_KEYS} are accepted`);
+  // A Map while parsing: a key such as `__proto__` stays an ordinary key.
+  const encoded = new Map<string, string | null>();
+  for (const pair of pairs) {
+    const [key, value, ...rest] = pair.split(' ');
+    if (key === '') throw invalid(`"${pair}" has an empty key`);
+    if (rest.length > 0 || !METADATA_KEY.test(key)) throw invalid(`"${pair}" is not a key and a Base64 value separated by one space`);
+    if (encoded.has(key)) throw invalid(`the key "${key}" is repeated`);
     if (value !== undefined && !CANONICAL_BASE64.test(value)) throw invalid(`the value of "${key}" is not Base64`);
-    encoded[key] = value ?? null;
-    decoded[key] = value === undefined ? null : Buffer.from(value, 'base64').toString('utf8');
+    encoded.set(key, value ?? null);
   }
-  return { encoded, decoded };
+  const decoded = [...encoded].map(([key, value]) => [key, value === null ? null : Buffer.from(value, 'base64').toString('utf8')] as const);
+  return { encoded: Object.fromEntries(encoded), decoded: Object.fromEntries(decoded) };
 }
 
 /** The Upload-Metadata header of `encoded`, pairs in the order they were given. */
@@ -47,10 +67,6 @@ export function encodeMetadata(decoded: DecodedMetadata): EncodedMetadata {
   return encoded;
 }
 
-function isMetadataKey(key: string): boolean {
-  return /^[\x21-\x2b\x2d-\x7e]+$/.test(key);
-}
-
 function invalid(reason: string) {
-  return appError('UPLOAD_METADATA_INVALID', { details: { reason } });
+  return appError('UPLOAD_METADATA_INVALID', { message: `Upload-Metadata is malformed: ${reason}.`, details: { reason } });
 }

@@ -1,4 +1,14 @@
+import { type AppError, isAppError } from '../errors/app-error.js';
 import type { Upload } from './upload.js';
+
+/**
+ * Whether `error` says the upload's files are damaged (UPLOAD_INFO_DAMAGED: its info
+ * unreadable) or unsafe to open (UPLOAD_FILE_UNSAFE: a symlink, say): such an upload is
+ * never served, and can only be deleted.
+ */
+export function isDamagedUpload(error: unknown): error is AppError {
+  return isAppError(error, 'UPLOAD_INFO_DAMAGED') || isAppError(error, 'UPLOAD_FILE_UNSAFE');
+}
 
 /** A request body for `append`: any (async) iterable of byte chunks, such as a Node or web stream. */
 export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
@@ -30,7 +40,10 @@ export interface UploadStore {
   rollback(id: string, toOffset: number): Promise<void>;
   /** Sets a deferred length (UPLOAD_LENGTH_INVALID if it conflicts). */
   declareUploadLength(id: string, length: number): Promise<void>;
-  /** Deletes the upload; UPLOAD_NOT_FOUND, or UPLOAD_PARTIAL_IN_USE for a partial an unassembled final needs. */
+  /**
+   * Deletes the upload, a damaged one too (see isDamagedUpload); UPLOAD_NOT_FOUND, or
+   * UPLOAD_PARTIAL_IN_USE for a partial an unassembled final needs.
+   */
   remove(id: string): Promise<void>;
   /** Builds a final upload once its partial uploads are finished; resolves with it if this call did. */
   assembleFinal(id: string): Promise<Upload | undefined>;

@@ -64,7 +64,7 @@ describe('PATCH: all PATCH requests MUST use Content-Type: application/offset+oc
   });
 });
 
-describe('X-HTTP-Method-Override: the Server MUST use its value as the request method', () => {
+describe('X-HTTP-Method-Override: the Server MUST use its value as the request method (of a POST: see header-edges.test.ts)', () => {
   it('POST overridden as PATCH appends', async () => {
     const uploadPath = await createUpload(test, { 'Upload-Length': '3' });
     const response = await test
@@ -105,14 +105,14 @@ describe('X-HTTP-Method-Override: the Server MUST use its value as the request m
     assert.equal(response.headers['tus-version'], '1.0.0');
   });
 
-  it('GET overridden as HEAD is a HEAD', async () => {
+  it('a GET is never overridden: with X-HTTP-Method-Override: HEAD it is the GET of an unfinished upload (409)', async () => {
     const uploadPath = await createUpload(test, { 'Upload-Length': '3' });
     const response = await test
       .http()
       .get(uploadPath)
       .set({ ...TUS, 'X-HTTP-Method-Override': 'HEAD' });
-    assert.equal(response.status, 200);
-    assert.equal(response.headers['upload-length'], '3');
+    assert.equal(response.status, 409);
+    assert.equal(JSON.parse(response.text).error.code, 'UPLOAD_NOT_FINISHED');
   });
 
   it('the overriding method is the one checked: POST to the collection overridden as PATCH is 405', async () => {

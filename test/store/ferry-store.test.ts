@@ -18,10 +18,12 @@ interface Seen {
   bytesWritten: number;
   errors: Error[];
   events: string[];
+  /** Ids told to onUploadDamaged. */
+  damaged: string[];
 }
 
 async function openStore(t: TestContext, overrides: Partial<FerryStoreOptions> = {}, directory?: string) {
-  const seen: Seen = { fsyncs: 0, bytesWritten: 0, errors: [], events: [] };
+  const seen: Seen = { fsyncs: 0, bytesWritten: 0, errors: [], events: [], damaged: [] };
   const store = new FerryStore({
     directory: directory ?? (await makeTempDir()),
     expirationMs: 0,
@@ -37,6 +39,7 @@ async function openStore(t: TestContext, overrides: Partial<FerryStoreOptions> =
       },
       onBytesWritten: (bytes) => (seen.bytesWritten += bytes),
       onError: (error) => seen.errors.push(error),
+      onUploadDamaged: ({ uploadId }) => seen.damaged.push(uploadId),
     },
     ...overrides,
   });
@@ -170,12 +173,12 @@ describe('FerryStore: ids', () => {
     assert.equal((await reopened.readUpload('o2')).owner, undefined);
   });
 
-  test('an info file naming an unknown protocol is corrupt (UPLOAD_STORE_FAILED)', async (t) => {
+  test('an info file naming an unknown protocol is damaged (UPLOAD_INFO_DAMAGED)', async (t) => {
     const directory = await makeTempDir();
     await writeFile(path.join(directory, 'p3'), '');
     await writeFile(path.join(directory, 'p3.json'), '{"id":"p3","creation_date":"2020-01-01T00:00:00.000Z","protocol":"smoke-signals"}');
     const { store } = await openStore(t, {}, directory);
-    await assert.rejects(store.getUpload('p3'), hasCode('UPLOAD_STORE_FAILED', 500));
+    await assert.rejects(store.getUpload('p3'), hasCode('UPLOAD_INFO_DAMAGED', 410));
   });
 });
 
@@ -231,15 +234,17 @@ describe('FerryStore: append', () => {
     }
   });
 
-  test('a failed file write is UPLOAD_STORE_FAILED and the offset stays true', { skip: !existsSync('/dev/full') && 'no /dev/full' }, async (t) => {
+  test('a data file replaced by a symlink (to /dev/full) is UPLOAD_FILE_UNSAFE: nothing is written through it', {
+    skip: !existsSync('/dev/full') && 'no /dev/full',
+  }, async (t) => {
     const { store, seen } = await openStore(t);
     const file = dataFile(await create(store, 'full1', 10));
     await unlink(file);
     await symlink('/dev/full', file);
-    await assert.rejects(store.append(chunks('abc'), 'full1', 0, 10), hasCode('UPLOAD_STORE_FAILED', 500));
-    assert.equal(await offsetOf(store, 'full1'), 0);
-    await assert.rejects(store.append(chunks('abc'), 'full1', 0, 10), hasCode('UPLOAD_STORE_FAILED', 500));
-    assert.ok(seen.errors.some((error) => (error as NodeJS.ErrnoException).code === 'ENOSPC'));
+    await assert.rejects(store.append(chunks('abc'), 'full1', 0, 10), hasCode('UPLOAD_FILE_UNSAFE', 410));
+    await assert.rejects(store.append(chunks('abc'), 'full1', 0, 10), hasCode('UPLOAD_FILE_UNSAFE', 410));
+    assert.deepEqual(seen.errors, []);
+    assert.deepEqual(seen.damaged, ['full1']);
     await store.remove('full1');
   });
 
@@ -486,7 +491,7 @@ describe('FerryStore: lifecycle', () => {
     assert.equal(store.stats().openUploads, 1);
   });
 
-  test('finishedUploads yields the finished uploads only; an unreadable one is reported and skipped', async (t) => {
+  test('finishedUploads yields the finished uploads only; a damaged one is reported and skipped', async (t) => {
     const directory = await makeTempDir();
     const { store, seen } = await openStore(t, {}, directory);
     await create(store, 'done', 3, { metadata: { schema: 'people' } });
@@ -504,10 +509,8 @@ describe('FerryStore: lifecycle', () => {
       { id: 'done', offset: 3, metadata: { schema: 'people' } },
       { id: 'empty', offset: 0, metadata: undefined },
     ]);
-    assert.deepEqual(
-      seen.errors.map((error) => isAppError(error, 'UPLOAD_STORE_FAILED')),
-      [true],
-    );
+    assert.deepEqual(seen.errors, []);
+    assert.deepEqual(seen.damaged, ['corrupt']);
   });
 
   test('the data directory is created when missing', async (t) => {

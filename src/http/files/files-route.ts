@@ -86,11 +86,15 @@ export function createFilesRoute({ metrics, authorize, ...tableOptions }: FilesR
 
 /**
  * The method the request stands for. tus 1.0.0: if a request carries
- * X-HTTP-Method-Override, the Server MUST use its value as the request method (for clients
- * and proxies that only pass GET and POST). Recorded for the access log and metrics.
+ * X-HTTP-Method-Override, the Server MUST use its value as the request method. The header
+ * exists for clients and proxies that only pass GET and POST, and a client that can send
+ * a GET can send a POST, so only a POST is overridden (tusd honours it on every method): on
+ * any other method it is ignored and the request is served as its own method, so a GET
+ * (which links, prefetchers and `<img src>` send freely) never turns into a DELETE or a
+ * PATCH that changes an upload. Recorded for the access log and metrics.
  */
 function requestMethod(c: Context<AppEnv>): string {
-  const overriding = c.req.header(OVERRIDE_HEADER)?.trim().toUpperCase();
+  const overriding = c.req.method === 'POST' ? c.req.header(OVERRIDE_HEADER)?.trim().toUpperCase() : undefined;
   const method = overriding !== undefined && METHOD_TOKEN.test(overriding) ? overriding : c.req.method;
   c.set('method', method);
   return method;

@@ -2,14 +2,14 @@ import { appError, type ErrorCode } from '../../errors/catalogue.js';
 import type { UploadEngine } from '../../uploads/engine.js';
 import { parseUploadMetadata } from '../../uploads/metadata.js';
 import { isUploadId } from '../../uploads/upload-id.js';
-import { checkTusResumable, parseNonNegativeInteger, TUS_RESUMABLE } from './tus-headers.js';
+import { checkTusResumable, parseUploadInteger, TUS_RESUMABLE } from './tus-headers.js';
 import type { TusHandler } from './tus-request.js';
 import { checkTusProtocol } from './tus-upload.js';
 
 /** The tus headers a DELETE may carry, each with its rule and the code of a bad value (a table, as tus defines them). */
 const HEADER_RULES: ReadonlyArray<readonly [name: string, isValid: (value: string) => boolean, code: ErrorCode]> = [
-  ['upload-offset', (value) => parseNonNegativeInteger(value) !== undefined, 'UPLOAD_OFFSET_INVALID'],
-  ['upload-length', (value) => parseNonNegativeInteger(value) !== undefined, 'UPLOAD_LENGTH_INVALID'],
+  ['upload-offset', (value) => parseUploadInteger(value) !== undefined, 'UPLOAD_OFFSET_INVALID'],
+  ['upload-length', (value) => parseUploadInteger(value) !== undefined, 'UPLOAD_LENGTH_INVALID'],
   // Its value MUST be 1.
   ['upload-defer-length', (value) => value === '1', 'UPLOAD_LENGTH_INVALID'],
   ['upload-metadata', isMetadata, 'UPLOAD_METADATA_INVALID'],

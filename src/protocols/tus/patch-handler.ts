@@ -4,7 +4,7 @@ import { type ChecksumRequest, readChecksumRequest } from '../../uploads/checksu
 import type { UploadEngine } from '../../uploads/engine.js';
 import { expiresAt, type Upload } from '../../uploads/upload.js';
 import { isUploadId } from '../../uploads/upload-id.js';
-import { checkTusResumable, hasOffsetOctetStream, parseNonNegativeInteger, TUS_RESUMABLE } from './tus-headers.js';
+import { checkTusResumable, hasOffsetOctetStream, parseContentLength, parseUploadInteger, TUS_RESUMABLE } from './tus-headers.js';
 import type { TusBodyRequest, TusHandler } from './tus-request.js';
 import { checkTusUpload } from './tus-upload.js';
 
@@ -80,12 +80,12 @@ function readPatchHeaders(headers: Headers, id: string | undefined): PatchHeader
   // otherwise the server SHOULD return a 415 Unsupported Media Type status.
   if (!hasOffsetOctetStream(headers)) throw appError('UPLOAD_CONTENT_TYPE_INVALID');
   // The request MUST include an Upload-Offset header; its value MUST be a non-negative integer.
-  const offset = parseNonNegativeInteger(headers.get('upload-offset'));
+  const offset = parseUploadInteger(headers.get('upload-offset'));
   if (offset === undefined) throw appError('UPLOAD_OFFSET_INVALID');
   // creation-defer-length: once the length is known, the Client MUST set Upload-Length in the next PATCH.
   const lengthHeader = headers.get('upload-length');
-  const declaredLength = lengthHeader === null ? undefined : parseNonNegativeInteger(lengthHeader);
+  const declaredLength = lengthHeader === null ? undefined : parseUploadInteger(lengthHeader);
   if (lengthHeader !== null && declaredLength === undefined) throw appError('UPLOAD_LENGTH_INVALID');
   const checksum = readChecksumRequest(headers);
-  return { id, offset, declaredLength, contentLength: parseNonNegativeInteger(headers.get('content-length')), checksum };
+  return { id, offset, declaredLength, contentLength: parseContentLength(headers.get('content-length')), checksum };
 }

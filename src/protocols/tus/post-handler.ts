@@ -6,7 +6,7 @@ import { parseUploadMetadata, type UploadMetadata } from '../../uploads/metadata
 import { expiresAt, type FinalConcat, type Upload, type UploadConcat } from '../../uploads/upload.js';
 import { createUploadId, uploadUrl } from '../../uploads/upload-id.js';
 import { lengthOfFinal, readUploadConcat } from './concat.js';
-import { checkTusResumable, hasOffsetOctetStream, parseNonNegativeInteger, TUS_RESUMABLE } from './tus-headers.js';
+import { checkTusResumable, hasOffsetOctetStream, parseContentLength, parseUploadInteger, TUS_RESUMABLE } from './tus-headers.js';
 import type { TusBodyRequest, TusHandler } from './tus-request.js';
 
 export interface PostRequest extends TusBodyRequest {
@@ -99,7 +99,7 @@ function readPostHeaders(headers: Headers, maxSize: number, publicUrl: string): 
   // Upload-Defer-Length, whose value MUST be 1; never both.
   const lengthHeader = headers.get('upload-length');
   const deferHeader = headers.get('upload-defer-length');
-  const length = lengthHeader === null ? undefined : parseNonNegativeInteger(lengthHeader);
+  const length = lengthHeader === null ? undefined : parseUploadInteger(lengthHeader);
   const lengthValid = lengthHeader === null ? deferHeader === '1' : length !== undefined && deferHeader === null;
   if (!lengthValid) throw appError('UPLOAD_LENGTH_INVALID');
   const metadata = readMetadata(headers);
@@ -110,7 +110,7 @@ function readPostHeaders(headers: Headers, maxSize: number, publicUrl: string): 
   // the upload is created.
   const withBody = hasOffsetOctetStream(headers);
   const maxBytes = bodyLimit(length, 0, maxSize);
-  if (withBody && (parseNonNegativeInteger(headers.get('content-length')) ?? 0) > maxBytes) throw tooMuch(length);
+  if (withBody && (parseContentLength(headers.get('content-length')) ?? 0) > maxBytes) throw tooMuch(length);
   // A checksum is checked before the upload is created, so a bad one stores nothing.
   const checksum = withBody ? readChecksumRequest(headers) : undefined;
   return { length, metadata, withBody, maxBytes, concat, checksum };

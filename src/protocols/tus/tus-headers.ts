@@ -8,7 +8,14 @@ export const TUS_VERSION = '1.0.0';
 
 /** The media type of a tus request body (PATCH, and POST with creation-with-upload). */
 const OFFSET_OCTET_STREAM = 'application/offset+octet-stream';
-const NON_NEGATIVE_INTEGER = /^\d{1,16}$/;
+/**
+ * Upload-Offset and Upload-Length: "a non-negative integer", read strictly: `0` or a digit
+ * 1-9 followed by digits, no sign, no leading zero, no space inside, at most 16 digits (then
+ * within Number.MAX_SAFE_INTEGER). `01`, `+1`, `1.0`, `1e3` are refused.
+ */
+const UPLOAD_INTEGER = /^(?:0|[1-9]\d{0,15})$/;
+/** Content-Length is HTTP's own `1*DIGIT` (RFC 9110), where leading zeros are allowed. */
+const CONTENT_LENGTH = /^\d{1,16}$/;
 
 /**
  * The Tus-Resumable header MUST be included in every request. If the version is not
@@ -23,10 +30,18 @@ export function hasOffsetOctetStream(headers: Headers): boolean {
   return headers.get('content-type')?.split(';', 1)[0].trim().toLowerCase() === OFFSET_OCTET_STREAM;
 }
 
-/** A header value that is a non-negative safe integer (Upload-Offset, Upload-Length, Content-Length), else undefined. */
-export function parseNonNegativeInteger(value: string | null): number | undefined {
-  if (value === null || !NON_NEGATIVE_INTEGER.test(value)) return undefined;
-  const number = Number(value);
+/** Upload-Offset or Upload-Length as a safe integer (see UPLOAD_INTEGER), else undefined. */
+export function parseUploadInteger(value: string | null): number | undefined {
+  return value === null || !UPLOAD_INTEGER.test(value) ? undefined : safeInteger(value);
+}
+
+/** Content-Length as a safe integer, else undefined (absent: a chunked body). */
+export function parseContentLength(value: string | null): number | undefined {
+  return value === null || !CONTENT_LENGTH.test(value) ? undefined : safeInteger(value);
+}
+
+function safeInteger(digits: string): number | undefined {
+  const number = Number(digits);
   return Number.isSafeInteger(number) ? number : undefined;
 }
 
