@@ -17,8 +17,11 @@ const HMAC: readonly string[] = HMAC_ALGORITHMS;
  * parsed): FERRY_AUTH=jwt needs exactly one key source, a public key file must hold a public
  * key, and an explicit algorithm list must fit the key. A key source given while
  * FERRY_AUTH=none is a problem too: the operator meant to protect the server and it would not be.
+ * `unparsed`: the settings that have a problem of their own.
  */
-export function authSettingProblems(settings: Partial<AuthSettings>): ConfigProblem[] {
+export function authSettingProblems(settings: Partial<AuthSettings>, unparsed: ReadonlySet<string>): ConfigProblem[] {
+  // A key source that did not parse is reported already: counting sources without it would add a second, misleading problem.
+  if (SOURCES.some((source) => unparsed.has(source.name))) return [];
   const given = SOURCES.filter((source) => (settings[source.name] ?? '') !== '');
   const names = given.map((source) => source.env).join(', ');
   if (settings.auth === 'none') {

@@ -20,12 +20,15 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   const problems: ConfigProblem[] = [];
   const flags = readFlags(argv, problems);
   const values: Record<string, unknown> = {};
+  const unparsed = new Set<string>();
   for (const name of SETTING_NAMES) {
     const read = readSetting(name, flags, env);
-    if ('problem' in read) problems.push(read.problem);
-    else values[name] = read.value;
+    if ('problem' in read) {
+      problems.push(read.problem);
+      unparsed.add(name);
+    } else values[name] = read.value;
   }
-  problems.push(...authSettingProblems(values));
+  problems.push(...authSettingProblems(values, unparsed));
   if (problems.length > 0) {
     const lines = problems.map((p) => `${p.setting} (from ${p.source}): ${p.message}`);
     throw appError('CONFIG_INVALID', { message: `invalid configuration:\n  ${lines.join('\n  ')}`, details: { problems } });
