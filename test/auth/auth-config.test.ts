@@ -16,7 +16,7 @@ function problemsOf(env: Record<string, string>): string[] {
     loadConfig([], env);
   } catch (error) {
     assert.ok(isAppError(error, 'CONFIG_INVALID'));
-    return (error.details?.problems as { setting: string; message: string }[]).map((problem) => `${problem.setting}: ${problem.message}`);
+    return ((error.details?.problems ?? []) as { setting: string; message: string }[]).map((problem) => `${problem.setting}: ${problem.message}`);
   }
   return [];
 }
