@@ -55,9 +55,10 @@ export interface Ferry {
    * Loads the import schemas from config.schemasDir (a bad one rejects with SCHEMA_INVALID,
    * every problem listed), assembles the final uploads a crash left unassembled though their
    * partial uploads are finished, resumes interrupted imports, then listens on config.host:config.port
-   * (warning when that is beyond loopback without authentication); resolves with the base URL, e.g. http://127.0.0.1:1080. Automatic imports a crash lost
-   * (finished uploads with `schema` metadata and no import) are found by a background scan
-   * that recovery starts: listening does not wait for it.
+   * (a warning when that is beyond loopback without authentication); resolves with the base URL,
+   * e.g. http://127.0.0.1:1080. Automatic imports a crash lost (finished uploads with `schema`
+   * metadata and no import) are found by a background scan that recovery starts: listening does
+   * not wait for it.
    */
   listen(): Promise<string>;
   /**
