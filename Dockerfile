@@ -1,6 +1,9 @@
 # ferry: resumable uploads (tus 1.0.0) and CSV imports.
 # Build: docker build -t ferry .
-# Run:   docker run -p 1080:1080 -v ferry-data:/data ferry
+# Run:   docker run -p 1080:1080 -v ferry-data:/data -e FERRY_AUTH=jwt -e FERRY_JWKS_URL=https://id.example.com/jwks.json ferry
+# The image listens on 0.0.0.0: configure authentication (FERRY_AUTH=jwt and one key source,
+# docs/security.md). Without it (FERRY_AUTH=none, the default) anyone who reaches the port can
+# upload, download and delete every upload, and ferry warns about it at start-up.
 
 FROM node:20-bookworm-slim AS build
 # better-sqlite3 compiles its native addon when no prebuilt binary can be fetched.

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
+import { type Authenticate, createAuthenticator } from './auth/authenticator.js';
+import { isLoopbackHost } from './config/auth-parsers.js';
 import type { Config } from './config/settings.js';
 import { createSchemaRegistry, loadSchemasDir, type SchemaRegistry } from './csv/schema/index.js';
 import { createApp } from './http/app.js';
@@ -30,7 +32,9 @@ export interface FerryOptions {
   onUploadFinished?: UploadFinishedCallback;
   /** How long a request body may go on after another request asked for its upload's lock (default 3 s). */
   lockDrainTimeoutMs?: number;
-  /** The authorization seam (src/http/authorize.ts); everything is allowed by default. */
+  /** Authentication; default: what FERRY_AUTH and the FERRY_JWT_* settings ask for (src/auth/authenticator.ts). */
+  authenticate?: Authenticate;
+  /** The authorization seam (src/http/authorize.ts); default: the token's action, size and schema claims. */
   authorize?: Authorize;
 }
 
@@ -50,10 +54,11 @@ export interface Ferry {
   /**
    * Loads the import schemas from config.schemasDir (a bad one rejects with SCHEMA_INVALID,
    * every problem listed), assembles the final uploads a crash left unassembled though their
-   * partial uploads are finished, resumes interrupted imports, then listens on config.host:config.port;
-   * resolves with the base URL, e.g. http://127.0.0.1:1080. Automatic imports a crash lost
-   * (finished uploads with `schema` metadata and no import) are found by a background scan
-   * that recovery starts: listening does not wait for it.
+   * partial uploads are finished, resumes interrupted imports, then listens on config.host:config.port
+   * (a warning when that is beyond loopback without authentication); resolves with the base URL,
+   * e.g. http://127.0.0.1:1080. Automatic imports a crash lost (finished uploads with `schema`
+   * metadata and no import) are found by a background scan that recovery starts: listening does
+   * not wait for it.
    */
   listen(): Promise<string>;
   /**
@@ -73,7 +78,7 @@ export interface Ferry {
  */
 export function createFerry(
   config: Config,
-  { logger = createLogger(config.logLevel), onUploadFinished, lockDrainTimeoutMs, authorize }: FerryOptions = {},
+  { logger = createLogger(config.logLevel), onUploadFinished, lockDrainTimeoutMs, authenticate = createAuthenticator(config), authorize }: FerryOptions = {},
 ): Ferry {
   const metrics = createMetrics({ storeStats: () => store.stats() });
   const store = new FerryStore({
@@ -131,6 +136,7 @@ export function createFerry(
     imports,
     schemas,
     clientDir: clientDirOf(config),
+    authenticate,
     authorize,
   });
   const server = createHttpServer(app);
@@ -158,7 +164,9 @@ export function createFerry(
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
           server.off('error', reject);
-          resolve(baseUrlOf(server.address() as AddressInfo));
+          const url = baseUrlOf(server.address() as AddressInfo);
+          if (servesOthersUnauthenticated(config)) logger.warn({ url, host: config.host }, UNAUTHENTICATED_WARNING);
+          resolve(url);
         });
       });
     },
@@ -175,6 +183,15 @@ export function createFerry(
       health.shuttingDown = true;
     },
   };
+}
+
+/** Logged at warn when ferry listens beyond this machine with FERRY_AUTH=none; the CLI prints it on stderr too. */
+export const UNAUTHENTICATED_WARNING =
+  'authentication is off (FERRY_AUTH=none) and ferry listens beyond this machine: anyone who reaches it can upload, download and delete; set FERRY_AUTH=jwt (docs/security.md)';
+
+/** FERRY_AUTH=none on an address other machines can reach (0.0.0.0, ::, a LAN address): everyone is anonymous and sees everything. */
+export function servesOthersUnauthenticated(config: Pick<Config, 'auth' | 'host'>): boolean {
+  return config.auth === 'none' && !isLoopbackHost(config.host);
 }
 
 /** FERRY_CLIENT_DIR, or client/dist beside the code (src/ when run through tsx, dist/ when compiled). */

@@ -7,6 +7,7 @@ usage:
   ferry upload <file>... [--schema <s>] ... upload files to a ferry server, resumably (ferry upload --help)
   ferry import <file.csv> --schema <s> ...  import a CSV file offline, without a server (ferry import --help)
   ferry schema check <file.json>...         check schema files (ferry schema --help)
+  ferry token --sub <owner> [--ttl 1h] ...  mint an HS256 token for FERRY_AUTH=jwt, for development (ferry token --help)
   ferry --help                              print this help
   ferry --version                           print ferry's version (also -v)
 
@@ -104,4 +105,30 @@ exit codes (with several files, the highest):
   3    the server cannot be reached, failed (5xx) after the retries, or its import
        database failed. Run the same command again to resume.
   130  interrupted (Ctrl-C). Run the same command again to resume.
+`;
+
+export const TOKEN_USAGE = `ferry token: mint an HS256 token, for development and tests
+
+usage:
+  ferry token --sub <owner> [flags]
+
+Signs a JWT with FERRY_JWT_SECRET (and the server's FERRY_JWT_ISSUER and FERRY_JWT_AUDIENCE,
+so it passes their checks) and prints the token only, for Authorization: Bearer <token>.
+In production, tokens come from your identity provider (see docs/security.md).
+
+flags:
+  --sub <owner>          the owner the token speaks for (its sub claim; required)
+  --ttl <lifetime>       how long it is valid: 90s, 15m, 1h (default), 7d (at most 366d)
+  --scope <actions>      comma-separated actions it allows (ferry_actions): upload, download,
+                         delete, import, admin. Default: every action but admin
+  --admin                an admin token: every action on every owner's uploads and imports
+  --max-size <size>      the largest upload it may create (ferry_max_size), e.g. 100MiB
+  --schemas <a,b>        the import schemas it may use (ferry_schemas)
+  --jwt-secret <secret>  the secret (FERRY_JWT_SECRET; prefer the variable: a flag shows in ps)
+  --jwt-issuer <iss>     FERRY_JWT_ISSUER
+  --jwt-audience <aud>   FERRY_JWT_AUDIENCE
+
+exit codes:
+  0    the token is on stdout
+  2    usage or config error (no secret, no --sub, a bad flag); the secret is never printed
 `;

@@ -1,9 +1,10 @@
 import { isAppError } from '../errors/app-error.js';
 import { EXIT_USAGE } from './exit-codes.js';
-import { IMPORT_USAGE, SCHEMA_USAGE, UPLOAD_USAGE, USAGE } from './help.js';
+import { IMPORT_USAGE, SCHEMA_USAGE, TOKEN_USAGE, UPLOAD_USAGE, USAGE } from './help.js';
 import { importCommand } from './import-command.js';
 import { schemaCommand } from './schema-command.js';
 import { serveCommand } from './serve-command.js';
+import { tokenCommand } from './token-command.js';
 import { uploadCommand } from './upload-command.js';
 import { readVersion } from './version.js';
 
@@ -11,6 +12,7 @@ import { readVersion } from './version.js';
 const COMMANDS: Record<string, { usage: string; run: (args: readonly string[]) => Promise<number> }> = {
   import: { usage: IMPORT_USAGE, run: importCommand },
   schema: { usage: SCHEMA_USAGE, run: schemaCommand },
+  token: { usage: TOKEN_USAGE, run: tokenCommand },
   upload: { usage: UPLOAD_USAGE, run: uploadCommand },
 };
 

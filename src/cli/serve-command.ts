@@ -1,5 +1,5 @@
 import { loadConfig } from '../config/load-config.js';
-import { createFerry } from '../ferry.js';
+import { createFerry, servesOthersUnauthenticated, UNAUTHENTICATED_WARNING } from '../ferry.js';
 import { installGracefulShutdown } from '../lifecycle/graceful-shutdown.js';
 import { createLogger } from '../logging/logger.js';
 import { EXIT_USAGE } from './exit-codes.js';
@@ -29,6 +29,7 @@ export async function serveCommand(args: readonly string[]): Promise<number | un
   logger.info({ url, dataDir: config.dataDir, endpoint: `${url}/files/` }, 'listening');
   const page = localUrl(config.host, Number(new URL(url).port));
   process.stderr.write(`ferry listening on ${page} — open it in a browser (tus endpoint ${page}/files/)\n`);
+  if (servesOthersUnauthenticated(config)) process.stderr.write(`ferry: warning: ${UNAUTHENTICATED_WARNING}\n`);
   installGracefulShutdown({
     target: {
       close: () => ferry.close(),

@@ -1,4 +1,5 @@
 import { appError } from '../errors/catalogue.js';
+import { authSettingProblems } from './auth-checks.js';
 import { type Config, SETTINGS, type SettingName } from './settings.js';
 
 export interface ConfigProblem {
@@ -12,17 +13,22 @@ const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 /**
  * Reads every setting from flags (`--name value` or `--name=value`), then the
  * environment, then the default; validates all of them and reports every problem at
- * once (error code CONFIG_INVALID, `details.problems`). The result is frozen.
+ * once (error code CONFIG_INVALID, `details.problems`), those of settings taken together (the
+ * authentication ones) included. The result is frozen.
  */
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
   const problems: ConfigProblem[] = [];
   const flags = readFlags(argv, problems);
   const values: Record<string, unknown> = {};
+  const unparsed = new Set<string>();
   for (const name of SETTING_NAMES) {
     const read = readSetting(name, flags, env);
-    if ('problem' in read) problems.push(read.problem);
-    else values[name] = read.value;
+    if ('problem' in read) {
+      problems.push(read.problem);
+      unparsed.add(name);
+    } else values[name] = read.value;
   }
+  problems.push(...authSettingProblems(values, unparsed));
   if (problems.length > 0) {
     const lines = problems.map((p) => `${p.setting} (from ${p.source}): ${p.message}`);
     throw appError('CONFIG_INVALID', { message: `invalid configuration:\n  ${lines.join('\n  ')}`, details: { problems } });

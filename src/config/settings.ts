@@ -1,3 +1,4 @@
+import { parseAuthMode, parseJwksUrl, parseJwtAlgorithms, parseJwtSecret } from './auth-parsers.js';
 import { parseByteSize, parseChoice, parseDatabaseUrl, parseHttpUrlOrEmpty, parseInteger, parseOrigins, parseString } from './parsers.js';
 
 /**
@@ -67,6 +68,43 @@ export const SETTINGS = {
     parseInteger(10),
   ),
   corsOrigins: setting('--cors-origins', 'FERRY_CORS_ORIGINS', '*', 'Origins allowed by CORS: "*" or a comma-separated list.', parseOrigins),
+  auth: setting(
+    '--auth',
+    'FERRY_AUTH',
+    'none',
+    '"none": every request is anonymous (local use only); "jwt": /files and /imports need Authorization: Bearer <JWT> (docs/security.md).',
+    parseAuthMode,
+  ),
+  jwtSecret: setting(
+    '--jwt-secret',
+    'FERRY_JWT_SECRET',
+    '',
+    'HS256 key source: the shared secret (at least 32 bytes). Prefer the variable to the flag. Never logged.',
+    parseJwtSecret,
+  ),
+  jwtPublicKeyFile: setting(
+    '--jwt-public-key-file',
+    'FERRY_JWT_PUBLIC_KEY_FILE',
+    '',
+    'Key source: a PEM (SPKI) public key file, RSA (RS256), EC (ES256/384/512) or Ed25519 (EdDSA).',
+    parseString,
+  ),
+  jwksUrl: setting(
+    '--jwks-url',
+    'FERRY_JWKS_URL',
+    '',
+    'Key source: a JWKS URL (https; http only on loopback), cached and fetched again for an unknown key id.',
+    parseJwksUrl,
+  ),
+  jwtAlgorithms: setting(
+    '--jwt-algorithms',
+    'FERRY_JWT_ALGORITHMS',
+    '',
+    'Comma-separated JWS algorithms accepted. Empty: those of the key source (HS256; the key file type; JWKS: RS256, ES256, EdDSA).',
+    parseJwtAlgorithms,
+  ),
+  jwtIssuer: setting('--jwt-issuer', 'FERRY_JWT_ISSUER', '', 'The iss a token must carry. Empty: not checked.', parseString),
+  jwtAudience: setting('--jwt-audience', 'FERRY_JWT_AUDIENCE', '', 'The aud a token must carry. Empty: not checked.', parseString),
   shutdownTimeoutMs: setting(
     '--shutdown-timeout-ms',
     'FERRY_SHUTDOWN_TIMEOUT_MS',

@@ -54,6 +54,18 @@ export const ERROR_CATALOGUE = {
   UPLOAD_COMPLETE_INVALID: { status: 400, message: 'Upload-Complete is missing or not a structured-field boolean (?0 or ?1).' },
   UPLOAD_ALREADY_COMPLETE: { status: 400, message: 'The upload is already complete: nothing more can be appended.' },
   UPLOAD_HEADER_NOT_ALLOWED: { status: 400, message: 'This request must not carry Upload-Offset, Upload-Complete or Upload-Length (interop version 6).' },
+  // authentication (src/auth/, FERRY_AUTH) and the action claims checked by src/http/authorize.ts
+  AUTH_REQUIRED: { status: 401, message: 'This request needs a credential: Authorization: Bearer <token>.' },
+  AUTH_INVALID: { status: 401, message: 'The token is malformed, forged, or not accepted by this server.' },
+  AUTH_EXPIRED: { status: 401, message: 'The token has expired.' },
+  AUTH_KEYS_UNAVAILABLE: { status: 503, message: 'The keys that verify tokens (FERRY_JWKS_URL) cannot be fetched.' },
+  AUTH_FORBIDDEN: { status: 403, message: 'The token does not allow this action (its ferry_actions claim).' },
+  AUTH_SCHEMA_FORBIDDEN: { status: 403, message: 'The token does not allow this import schema (its ferry_schemas claim).' },
+  AUTH_UPLOAD_TOO_LARGE: { status: 413, message: 'The upload is larger than the token allows (its ferry_max_size claim).' },
+  AUTH_LENGTH_REQUIRED: {
+    status: 411,
+    message: 'The token limits the upload size (ferry_max_size): declare the length when creating the upload (Upload-Length).',
+  },
   // aggregator
   AGG_CLOSED: { status: 503, message: 'The writer is closed.' },
   AGG_WRITE_FAILED: { status: 500, message: 'Writing a chunk failed.' },

@@ -1,16 +1,18 @@
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
+import { type Authenticate, authenticateNobody } from '../auth/authenticator.js';
 import type { SchemaRegistry } from '../csv/schema/index.js';
 import type { ImportService } from '../imports/index.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { IetfHandlers } from '../protocols/ietf/index.js';
 import type { TusHandlers } from '../protocols/tus/index.js';
-import { type Authorize, allowAll } from './authorize.js';
+import { type Authorize, authorizeClaims } from './authorize.js';
 import type { AppEnv } from './context.js';
 import { createErrorHook } from './error-hook.js';
 import { createFilesRoute } from './files/files-route.js';
 import { createImportsRoutes } from './imports-routes.js';
 import { createAccessLog } from './middleware/access-log.js';
+import { createAuthenticate } from './middleware/authenticate.js';
 import { createAuthorizeImports } from './middleware/authorize-imports.js';
 import { createCors } from './middleware/cors.js';
 import { createRequestId } from './middleware/request-id.js';
@@ -35,7 +37,9 @@ export interface AppDeps {
   schemas: SchemaRegistry;
   /** The built browser page served at / (client/dist). */
   clientDir: string;
-  /** The authorization seam (see authorize.ts); everything is allowed by default. */
+  /** Who a /files or /imports request speaks for (src/auth/authenticator.ts); default: everyone is anonymous. */
+  authenticate?: Authenticate;
+  /** The authorization seam (see authorize.ts); default: the token's action, size and schema claims. */
   authorize?: Authorize;
 }
 
@@ -56,7 +60,8 @@ export function createApp({
   imports,
   schemas,
   clientDir,
-  authorize = allowAll,
+  authenticate = authenticateNobody,
+  authorize = authorizeClaims,
 }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(createRequestId(), createAccessLog({ logger }), createRequestMetrics(metrics), createCors({ origins: corsOrigins }));
@@ -66,7 +71,11 @@ export function createApp({
   app.get('/healthz', createHealthRoute(health));
   app.get('/metrics', createMetricsRoute(metrics.registry));
   const filesRoute = createFilesRoute({ tus, ietf, download: createDownloadRoute(store), metrics, authorize });
-  for (const path of ['/files', '/files/', '/files/:id']) app.all(path, filesRoute);
+  // Authentication covers the upload and import APIs; /, /healthz and /schemas (public metadata: names and columns) need none.
+  const authenticateUploads = createAuthenticate(authenticate, { uploads: true });
+  for (const path of ['/files', '/files/', '/files/:id']) app.all(path, authenticateUploads, filesRoute);
+  app.use('/imports', createAuthenticate(authenticate));
+  app.use('/imports/*', createAuthenticate(authenticate));
   app.use('/imports', createAuthorizeImports(authorize));
   app.use('/imports/*', createAuthorizeImports(authorize));
   app.route('/imports', createImportsRoutes(imports));

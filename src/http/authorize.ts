@@ -1,3 +1,6 @@
+import { checkAppendClaims, checkCreationClaims, checkSchemaClaim } from '../auth/claim-checks.js';
+import type { Principal, PrincipalAction } from '../auth/principal.js';
+import { appError } from '../errors/catalogue.js';
 import type { UploadProtocol } from '../uploads/upload.js';
 
 /** What a /files request asks to do, whatever protocol it speaks. */
@@ -16,17 +19,51 @@ export interface UploadRequestScope {
 export interface ImportRequestScope {
   kind: 'import';
   action: 'create' | 'read';
+  /** The schema a creation names, read from its body only when the principal's schemas are narrowed. */
+  schema?: string;
 }
 
 export type RequestScope = UploadRequestScope | ImportRequestScope;
 
 /**
  * THE authorization seam: called once for every /files request (both protocols, after the
- * route table resolved it, before its handler runs) and every /imports request. It throws
- * an AppError to refuse. Nothing is enforced yet; the next issue puts authentication and
- * `authorize(owner, action)` here.
+ * route table resolved it, before its handler runs) and every /imports request, with the
+ * principal authentication produced (middleware/authenticate.ts). It throws an AppError to
+ * refuse. Owner checks are the engine's (an upload of another owner is not found).
  */
-export type Authorize = (scope: RequestScope, headers: Headers) => void | Promise<void>;
+export type Authorize = (scope: RequestScope, principal: Principal, headers: Headers) => void | Promise<void>;
 
-/** Lets every request through (no authentication configured). */
+/** Lets every request through (tests of the handlers alone). */
 export const allowAll: Authorize = () => undefined;
+
+/** The token action each /files action needs; discovery (OPTIONS) needs none. */
+const UPLOAD_ACTION_CLAIMS: Record<UploadAction, PrincipalAction | undefined> = {
+  create: 'upload',
+  resume: 'upload',
+  // HEAD is how a client resumes: part of uploading.
+  'read-offset': 'upload',
+  download: 'download',
+  delete: 'delete',
+  options: undefined,
+};
+
+/**
+ * The claims of the principal's token: its ferry_actions must allow the action (403
+ * AUTH_FORBIDDEN), a creation must fit its ferry_max_size (413) and name only schemas of
+ * its ferry_schemas (403). A principal without those claims (every one with FERRY_AUTH=none)
+ * passes.
+ */
+export const authorizeClaims: Authorize = (scope, principal, headers) => {
+  const action = scope.kind === 'import' ? 'import' : UPLOAD_ACTION_CLAIMS[scope.action];
+  if (action === undefined) return;
+  if (principal.actions !== undefined && !principal.actions.has(action)) {
+    throw appError('AUTH_FORBIDDEN', { message: `The token does not allow ${action} (its ferry_actions claim).`, details: { action } });
+  }
+  if (scope.kind === 'import') {
+    if (scope.action === 'create') checkSchemaClaim(principal, scope.schema);
+  } else if (scope.action === 'create') {
+    checkCreationClaims(principal, scope.protocol, headers);
+  } else if (scope.action === 'resume') {
+    checkAppendClaims(principal, headers);
+  }
+};

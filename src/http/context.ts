@@ -1,10 +1,13 @@
 import type { HttpBindings } from '@hono/node-server';
+import type { Principal } from '../auth/principal.js';
 import type { UploadProtocol } from '../uploads/upload.js';
 import type { UploadRequestScope } from './authorize.js';
 
 /** Typed per-request values, set by middleware and routes, read by the access log and the error hook. */
 export interface AppVariables {
   requestId: string;
+  /** Who the request speaks for (set by middleware/authenticate.ts on /files and /imports; ANONYMOUS with FERRY_AUTH=none). */
+  principal: Principal;
   /** The method the request stands for: its own, or X-HTTP-Method-Override's (only a POST's; see files/files-route.ts). */
   method: string;
   /** The upload a request is about, once a route knows it (never an invalid id). */

@@ -1,4 +1,5 @@
 import type { ErrorHandler } from 'hono';
+import { wwwAuthenticateOf } from '../auth/www-authenticate.js';
 import { ietfErrorHeaders } from '../protocols/ietf/index.js';
 import { tusErrorHeaders } from '../protocols/tus/index.js';
 import type { AppEnv } from './context.js';
@@ -9,7 +10,7 @@ import { errorResponse, toAppError } from './error-response.js';
  * becomes its status and JSON body; the protocol a /files request was routed to adds its
  * headers (tus: Tus-Resumable, Tus-Version on 412, Location of an upload the request
  * created; IETF: Upload-Complete: ?0, Upload-Offset on 409); a 405 names the Allow-ed
- * methods. A 5xx keeps its cause in the context for the access log.
+ * methods; a 401 or 403 of authentication carries its WWW-Authenticate challenge. A 5xx keeps its cause in the context for the access log.
  */
 export function createErrorHook(): ErrorHandler<AppEnv> {
   return function errorHook(thrown, c) {
@@ -21,6 +22,8 @@ export function createErrorHook(): ErrorHandler<AppEnv> {
     if (protocol === 'tus' && createdLocation !== undefined) headers.Location = createdLocation;
     const allow = c.get('allow');
     if (error.code === 'HTTP_METHOD_NOT_ALLOWED' && allow !== undefined) headers.Allow = allow;
+    const challenge = wwwAuthenticateOf(error);
+    if (challenge !== undefined) headers['WWW-Authenticate'] = challenge;
     const response = errorResponse(error, headers);
     if (c.get('bodyIncomplete')?.() === true) response.headers.set('Connection', 'close');
     return response;

@@ -1,0 +1,57 @@
+import { JWT_ALGORITHMS } from '../auth/key-algorithms.js';
+
+/** Value parsers of the authentication settings. Each returns the value or throws a plain message that never quotes a secret. */
+
+export type AuthMode = 'none' | 'jwt';
+
+/** The smallest HS256 secret: a key as long as the hash output (RFC 7518, section 3.2). */
+export const MIN_SECRET_BYTES = 32;
+
+/** `none` or `jwt`. `hook` (an external service that vouches for a request) is planned, not built. */
+export function parseAuthMode(raw: string): AuthMode {
+  const value = raw.trim().toLowerCase();
+  if (value === 'none' || value === 'jwt') return value;
+  if (value === 'hook') throw new Error('"hook" is not implemented yet: use none or jwt');
+  throw new Error(`"${raw}" is not one of none, jwt`);
+}
+
+/** Empty, or a secret of at least MIN_SECRET_BYTES bytes. */
+export function parseJwtSecret(raw: string): string {
+  if (raw !== '' && Buffer.byteLength(raw, 'utf8') < MIN_SECRET_BYTES) {
+    throw new Error(`must be at least ${MIN_SECRET_BYTES} bytes (e.g. the output of: openssl rand -base64 48)`);
+  }
+  return raw;
+}
+
+/** A comma-separated allow-list of JWS algorithms; empty: derived from the key source. */
+export function parseJwtAlgorithms(raw: string): string[] {
+  const names = raw
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  for (const name of names) {
+    if (name.toLowerCase() === 'none') throw new Error('"none" is never accepted: an unsigned token proves nothing');
+    if (!JWT_ALGORITHMS.includes(name)) throw new Error(`"${name}" is not one of ${JWT_ALGORITHMS.join(', ')}`);
+  }
+  return names;
+}
+
+/** Empty, or the URL of a JWKS: https, or http only on a loopback address (a key set fetched in clear over a network could be forged). */
+export function parseJwksUrl(raw: string): string {
+  if (raw === '') return '';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`"${raw}" is not a URL`);
+  }
+  if (url.protocol === 'https:') return url.href;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url.href;
+  throw new Error(`"${raw}" must be an https URL (http only on 127.0.0.1, ::1 or localhost)`);
+}
+
+/** Whether a host name or address only reaches this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(?:\.\d{1,3}){3}$/.test(bare);
+}

@@ -1,0 +1,40 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Authenticate } from '../../auth/authenticator.js';
+import { ANONYMOUS } from '../../auth/principal.js';
+import type { AppEnv } from '../context.js';
+
+export interface AuthenticateOptions {
+  /** /files: a refusal carries the headers of the request's upload protocol, as every other /files error does. */
+  uploads?: boolean;
+}
+
+/**
+ * Authentication for /files and /imports: the principal of the request's
+ * `Authorization: Bearer` credential (FERRY_AUTH=jwt) or ANONYMOUS (none), as `principal`.
+ * A missing or bad credential throws a 401 to the error hook. A preflight or a tus discovery
+ * (OPTIONS) needs no credential: a browser sends none with a preflight.
+ */
+export function createAuthenticate(authenticate: Authenticate, { uploads = false }: AuthenticateOptions = {}): MiddlewareHandler<AppEnv> {
+  return async function authenticateRequest(c, next) {
+    if (c.req.method === 'OPTIONS') {
+      c.set('principal', ANONYMOUS);
+    } else {
+      try {
+        c.set('principal', await authenticate(c.req.header('authorization')));
+      } catch (error) {
+        if (uploads) markUploadProtocol(c);
+        throw error;
+      }
+    }
+    await next();
+  };
+}
+
+/**
+ * The route table has not resolved the request yet, so its protocol is told as files-route.ts
+ * tells it: IETF with Upload-Draft-Interop-Version; else tus, but for a download (plain HTTP).
+ */
+function markUploadProtocol(c: Context<AppEnv>): void {
+  if (c.req.header('Upload-Draft-Interop-Version') !== undefined) c.set('protocol', 'ietf');
+  else if (c.req.method !== 'GET') c.set('protocol', 'tus');
+}
