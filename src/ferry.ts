@@ -8,6 +8,8 @@ import { createSchemaRegistry, loadSchemasDir, type SchemaRegistry } from './csv
 import { createApp } from './http/app.js';
 import type { Authorize } from './http/authorize.js';
 import type { AppEnv } from './http/context.js';
+import { createDownloadLinks } from './http/files/download-links.js';
+import type { Authenticate } from './http/middleware/resolve-principal.js';
 import { createHttpServer } from './http/node-server.js';
 import { createImportService, createLazySink, type ImportService } from './imports/index.js';
 import { createSink } from './imports/sinks/index.js';
@@ -32,6 +34,8 @@ export interface FerryOptions {
   lockDrainTimeoutMs?: number;
   /** The authorization seam (src/http/authorize.ts); everything is allowed by default. */
   authorize?: Authorize;
+  /** Who each /files and /imports request speaks for (src/http/middleware/resolve-principal.ts); anonymous by default. */
+  authenticate?: Authenticate;
 }
 
 export interface Ferry {
@@ -73,7 +77,7 @@ export interface Ferry {
  */
 export function createFerry(
   config: Config,
-  { logger = createLogger(config.logLevel), onUploadFinished, lockDrainTimeoutMs, authorize }: FerryOptions = {},
+  { logger = createLogger(config.logLevel), onUploadFinished, lockDrainTimeoutMs, authorize, authenticate }: FerryOptions = {},
 ): Ferry {
   const metrics = createMetrics({ storeStats: () => store.stats() });
   const store = new FerryStore({
@@ -121,6 +125,8 @@ export function createFerry(
     schemas,
     clientDir: clientDirOf(config),
     authorize,
+    authenticate,
+    links: createDownloadLinks({ secret: config.linkSecret, ttlSeconds: config.linkTtlSeconds, publicUrl: config.publicUrl }),
   });
   const server = createHttpServer(app);
   const stopSweep =

@@ -8,6 +8,7 @@ import type { TusHandlers } from '../protocols/tus/index.js';
 import { type Authorize, allowAll } from './authorize.js';
 import type { AppEnv } from './context.js';
 import { createErrorHook } from './error-hook.js';
+import type { DownloadLinks } from './files/download-links.js';
 import { createFilesRoute } from './files/files-route.js';
 import { createImportsRoutes } from './imports-routes.js';
 import { createAccessLog } from './middleware/access-log.js';
@@ -15,9 +16,11 @@ import { createAuthorizeImports } from './middleware/authorize-imports.js';
 import { createCors } from './middleware/cors.js';
 import { createRequestId } from './middleware/request-id.js';
 import { createRequestMetrics } from './middleware/request-metrics.js';
+import { type Authenticate, anonymousOnly, createResolvePrincipal } from './middleware/resolve-principal.js';
 import { createClientRoutes } from './routes/client-route.js';
 import { createDownloadRoute, type DownloadStore } from './routes/download-route.js';
 import { createHealthRoute, type HealthState } from './routes/health-route.js';
+import { createLinkRoute } from './routes/link-route.js';
 import { API_ALLOWED_METHODS, createMethodNotAllowed } from './routes/method-not-allowed.js';
 import { createMetricsRoute } from './routes/metrics-route.js';
 import { createNotFound } from './routes/not-found.js';
@@ -37,6 +40,10 @@ export interface AppDeps {
   clientDir: string;
   /** The authorization seam (see authorize.ts); everything is allowed by default. */
   authorize?: Authorize;
+  /** Who a /files or /imports request speaks for (`principal`); everyone is anonymous by default. */
+  authenticate?: Authenticate;
+  /** Signed download links (POST /files/<id>/link, and GET /files/<id> presenting one). */
+  links: DownloadLinks;
 }
 
 /**
@@ -57,6 +64,8 @@ export function createApp({
   schemas,
   clientDir,
   authorize = allowAll,
+  authenticate = anonymousOnly,
+  links,
 }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(createRequestId(), createAccessLog({ logger }), createRequestMetrics(metrics), createCors({ origins: corsOrigins }));
@@ -65,8 +74,10 @@ export function createApp({
 
   app.get('/healthz', createHealthRoute(health));
   app.get('/metrics', createMetricsRoute(metrics.registry));
-  const filesRoute = createFilesRoute({ tus, ietf, download: createDownloadRoute(store), metrics, authorize });
-  for (const path of ['/files', '/files/', '/files/:id']) app.all(path, filesRoute);
+  const resolvePrincipal = createResolvePrincipal(authenticate);
+  for (const path of ['/files', '/files/*', '/imports', '/imports/*']) app.use(path, resolvePrincipal);
+  const filesRoute = createFilesRoute({ tus, ietf, download: createDownloadRoute(store), link: createLinkRoute({ store, links }), links, metrics, authorize });
+  for (const path of ['/files', '/files/', '/files/:id', '/files/:id/link']) app.all(path, filesRoute);
   app.use('/imports', createAuthorizeImports(authorize));
   app.use('/imports/*', createAuthorizeImports(authorize));
   app.route('/imports', createImportsRoutes(imports));

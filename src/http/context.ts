@@ -5,6 +5,7 @@ import type { UploadRequestScope } from './authorize.js';
 /** Typed per-request values, set by middleware and routes, read by the access log and the error hook. */
 export interface AppVariables {
   requestId: string;
+  principal?: import('../auth/principal.js').Principal;
   /** The method the request stands for: its own, or X-HTTP-Method-Override's (see middleware/method-override.ts). */
   method: string;
   /** The upload a request is about, once a route knows it (never an invalid id). */
