@@ -69,6 +69,6 @@ function comparable(headers: RawResponse['headers']): Record<string, unknown> {
 }
 
 /** The JSON body of a response. */
-export function jsonOf<T>(response: RawResponse): T {
+export function jsonOf<T>(response: Pick<RawResponse, 'body'>): T {
   return JSON.parse(response.body.toString('utf8')) as T;
 }
