@@ -10,6 +10,7 @@ import { createSchemaRegistry, loadSchemasDir, type SchemaRegistry } from './csv
 import { createApp } from './http/app.js';
 import type { Authorize } from './http/authorize.js';
 import type { AppEnv } from './http/context.js';
+import { createDownloadLinks } from './http/files/download-links.js';
 import { createHttpServer } from './http/node-server.js';
 import { createImportService, createLazySink, type ImportService } from './imports/index.js';
 import { createSink } from './imports/sinks/index.js';
@@ -32,7 +33,7 @@ export interface FerryOptions {
   onUploadFinished?: UploadFinishedCallback;
   /** How long a request body may go on after another request asked for its upload's lock (default 3 s). */
   lockDrainTimeoutMs?: number;
-  /** Authentication; default: what FERRY_AUTH and the FERRY_JWT_* settings ask for (src/auth/authenticator.ts). */
+  /** Who each /files and /imports request speaks for; default: what FERRY_AUTH and the FERRY_JWT_* settings ask for (src/auth/authenticator.ts). */
   authenticate?: Authenticate;
   /** The authorization seam (src/http/authorize.ts); default: the token's action, size and schema claims. */
   authorize?: Authorize;
@@ -138,6 +139,7 @@ export function createFerry(
     clientDir: clientDirOf(config),
     authenticate,
     authorize,
+    links: createDownloadLinks({ secret: config.linkSecret, ttlSeconds: config.linkTtlSeconds, publicUrl: config.publicUrl }),
   });
   const server = createHttpServer(app);
   const stopSweep =

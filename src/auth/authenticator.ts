@@ -3,8 +3,8 @@ import { createJwtAuthenticator, type JwtKeySource } from './jwt-authenticator.j
 import { JWKS_DEFAULT_ALGORITHMS, readPublicKeyFile } from './key-algorithms.js';
 import { ANONYMOUS, type Principal } from './principal.js';
 
-/** Who the request with this Authorization header (undefined: none) speaks for; throws a 401 (or 503) AppError. */
-export type Authenticate = (authorization: string | undefined) => Promise<Principal>;
+/** Who the request with these headers speaks for (JWT: its Authorization header); throws a 401 (or 503) AppError. */
+export type Authenticate = (headers: Headers) => Principal | Promise<Principal>;
 
 export type AuthConfig = Pick<Config, 'auth' | 'jwtSecret' | 'jwtPublicKeyFile' | 'jwksUrl' | 'jwtAlgorithms' | 'jwtIssuer' | 'jwtAudience'>;
 

@@ -52,8 +52,8 @@ export function createJwtAuthenticator({
   const cache = createTokenCache();
   const verify = verifierOf(keys, { cooldownDuration: jwksCooldownMs, cacheMaxAge: jwksMaxAgeMs });
 
-  return async function authenticateJwt(authorization) {
-    const token = readBearerToken(authorization);
+  return async function authenticateJwt(headers) {
+    const token = readBearerToken(headers.get('authorization') ?? undefined);
     const cached = cache.get(token);
     if (cached !== undefined) return cached;
     let payload: JWTPayload;

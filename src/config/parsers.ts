@@ -87,3 +87,9 @@ export function parseDatabaseUrl(raw: string): string {
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new Error('must be a postgres:// URL (or empty for SQLite)');
   return raw;
 }
+
+/** A key for HMAC-signed links: empty (a random one is made at start), or at least 32 characters, so it cannot be guessed. */
+export function parseLinkSecret(raw: string): string {
+  if (raw !== '' && raw.length < 32) throw new Error('must be empty or at least 32 characters');
+  return raw;
+}

@@ -1,5 +1,5 @@
 import { parseAuthMode, parseJwksUrl, parseJwtAlgorithms, parseJwtSecret } from './auth-parsers.js';
-import { parseByteSize, parseChoice, parseDatabaseUrl, parseHttpUrlOrEmpty, parseInteger, parseOrigins, parseString } from './parsers.js';
+import { parseByteSize, parseChoice, parseDatabaseUrl, parseHttpUrlOrEmpty, parseInteger, parseLinkSecret, parseOrigins, parseString } from './parsers.js';
 
 /**
  * The one table of settings: each has a flag, a `FERRY_*` environment variable, a
@@ -126,6 +126,20 @@ export const SETTINGS = {
     '',
     'PostgreSQL URL for imported rows. Empty: SQLite in the data dir (imports.sqlite). Never logged.',
     parseDatabaseUrl,
+  ),
+  linkSecret: setting(
+    '--link-secret',
+    'FERRY_LINK_SECRET',
+    '',
+    'Key that signs download links (at least 32 characters). Empty: a random key per start, so links die at a restart. Never logged.',
+    parseLinkSecret,
+  ),
+  linkTtlSeconds: setting(
+    '--link-ttl-seconds',
+    'FERRY_LINK_TTL_SECONDS',
+    '300',
+    'How long a signed download link (POST /files/<id>/link) stays valid.',
+    parseInteger(1, 86_400),
   ),
   logLevel: setting(
     '--log-level',

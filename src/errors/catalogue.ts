@@ -75,6 +75,9 @@ export const ERROR_CATALOGUE = {
   HTTP_RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested range is outside the file.' },
   HTTP_SHUTTING_DOWN: { status: 503, message: 'The server is shutting down.' },
   INTERNAL_ERROR: { status: 500, message: 'Internal server error.' },
+  // signed download links
+  LINK_INVALID: { status: 403, message: 'The download link is not valid: its signature does not match its upload and expiry.' },
+  LINK_EXPIRED: { status: 403, message: 'The download link has expired: ask for a new one (POST /files/<id>/link).' },
   // imports
   IMPORT_TABLE_MISMATCH: { status: 409, message: 'The import table exists with other columns, types or primary key than the schema declares.' },
   IMPORT_VALUE_INVALID: { status: 422, message: 'A value does not fit its database column.' },

@@ -9,6 +9,7 @@ import type { TusHandlers } from '../protocols/tus/index.js';
 import { type Authorize, authorizeClaims } from './authorize.js';
 import type { AppEnv } from './context.js';
 import { createErrorHook } from './error-hook.js';
+import type { DownloadLinks } from './files/download-links.js';
 import { createFilesRoute } from './files/files-route.js';
 import { createImportsRoutes } from './imports-routes.js';
 import { createAccessLog } from './middleware/access-log.js';
@@ -20,6 +21,7 @@ import { createRequestMetrics } from './middleware/request-metrics.js';
 import { createClientRoutes } from './routes/client-route.js';
 import { createDownloadRoute, type DownloadStore } from './routes/download-route.js';
 import { createHealthRoute, type HealthState } from './routes/health-route.js';
+import { createLinkRoute } from './routes/link-route.js';
 import { API_ALLOWED_METHODS, createMethodNotAllowed } from './routes/method-not-allowed.js';
 import { createMetricsRoute } from './routes/metrics-route.js';
 import { createNotFound } from './routes/not-found.js';
@@ -41,6 +43,8 @@ export interface AppDeps {
   authenticate?: Authenticate;
   /** The authorization seam (see authorize.ts); default: the token's action, size and schema claims. */
   authorize?: Authorize;
+  /** Signed download links (POST /files/<id>/link, and GET /files/<id> presenting one). */
+  links: DownloadLinks;
 }
 
 /**
@@ -62,6 +66,7 @@ export function createApp({
   clientDir,
   authenticate = authenticateNobody,
   authorize = authorizeClaims,
+  links,
 }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(createRequestId(), createAccessLog({ logger }), createRequestMetrics(metrics), createCors({ origins: corsOrigins }));
@@ -70,10 +75,10 @@ export function createApp({
 
   app.get('/healthz', createHealthRoute(health));
   app.get('/metrics', createMetricsRoute(metrics.registry));
-  const filesRoute = createFilesRoute({ tus, ietf, download: createDownloadRoute(store), metrics, authorize });
+  const filesRoute = createFilesRoute({ tus, ietf, download: createDownloadRoute(store), link: createLinkRoute({ store, links }), links, metrics, authorize });
   // Authentication covers the upload and import APIs; /, /healthz and /schemas (public metadata: names and columns) need none.
   const authenticateUploads = createAuthenticate(authenticate, { uploads: true });
-  for (const path of ['/files', '/files/', '/files/:id']) app.all(path, authenticateUploads, filesRoute);
+  for (const path of ['/files', '/files/', '/files/:id', '/files/:id/link']) app.all(path, authenticateUploads, filesRoute);
   app.use('/imports', createAuthenticate(authenticate));
   app.use('/imports/*', createAuthenticate(authenticate));
   app.use('/imports', createAuthorizeImports(authorize));

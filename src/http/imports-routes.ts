@@ -3,6 +3,7 @@ import { isAppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
 import { type ImportService, type ProblemKind, parseImportRequest, type RequestProblem, requestInvalid } from '../imports/index.js';
 import type { AppEnv } from './context.js';
+import { principalOf } from './middleware/authenticate.js';
 import { createTextStream } from './text-stream.js';
 
 /** An import request is a few fields: a longer body is refused before it is parsed. */
@@ -11,7 +12,9 @@ const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 
 /**
- * The import API:
+ * The import API. Every route acts for the request's principal: another owner's import (or,
+ * for POST, upload) answers 404 exactly as a missing one.
+ *
  * - POST /imports `{uploadId, schema, mode?, maxErrors?}` → 202, the import's state, `Location: /imports/<id>`.
  * - GET /imports/:id → its state (status, counts, progress, errors by column and by code).
  * - GET /imports/:id/errors?offset=&limit=&kind= → `{total, offset, limit, errors}`, errors and
@@ -25,26 +28,27 @@ export function createImportsRoutes(imports: ImportService): Hono<AppEnv> {
 
   routes.post('/', async (c) => {
     const request = parseImportRequest(await readJsonBody(c));
-    const state = await imports.start(request).catch(answerShuttingDown);
+    const state = await imports.start(request, principalOf(c)).catch(answerShuttingDown);
     c.set('uploadId', state.uploadId);
     return c.json(state, 202, { Location: `/imports/${state.id}` });
   });
 
-  routes.get('/:id', async (c) => c.json(await imports.get(c.req.param('id'))));
+  routes.get('/:id', async (c) => c.json(await imports.get(c.req.param('id'), principalOf(c))));
 
   routes.get('/:id/errors', async (c) => {
     const page = parseErrorPage(c);
-    return c.json(await imports.errors(c.req.param('id'), page));
+    return c.json(await imports.errors(c.req.param('id'), page, principalOf(c)));
   });
 
   routes.get('/:id/rejected-rows', async (c) => {
     const page = parsePage(c);
-    return c.json(await imports.rejectedRowPage(c.req.param('id'), page));
+    return c.json(await imports.rejectedRowPage(c.req.param('id'), page, principalOf(c)));
   });
 
   routes.get('/:id/errors.csv', async (c) => {
-    const { id } = await imports.get(c.req.param('id'));
-    return new Response(createTextStream(imports.errorsCsv(id)), {
+    const viewer = principalOf(c);
+    const { id } = await imports.get(c.req.param('id'), viewer);
+    return new Response(createTextStream(imports.errorsCsv(id, viewer)), {
       status: 200,
       headers: {
         'Content-Type': 'text/csv; charset=utf-8',

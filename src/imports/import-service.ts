@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
+import { ANONYMOUS, type Principal } from '../auth/principal.js';
 import type { SchemaRegistry } from '../csv/schema/index.js';
 import { appError } from '../errors/catalogue.js';
+import { canSee } from '../uploads/ownership.js';
 import { createAutomaticImports } from './automatic-imports.js';
 import { DEFAULT_MAX_ERRORS, DEFAULT_MODE, type ImportRequest } from './import-request.js';
 import { resumeInterruptedImports } from './interrupted-imports.js';
@@ -9,6 +11,7 @@ import { createImportId } from './records/import-ids.js';
 import { type ImportRecord, newRecord } from './records/import-record.js';
 import { createImportRecords } from './records/import-records.js';
 import { createImportReports, type ImportReports } from './records/import-reports.js';
+import { findVisibleImport } from './records/visible-import.js';
 import { createInProcessImportQueue } from './run/import-queue.js';
 import { createImportRunner } from './run/import-runner.js';
 import type { Sink } from './types.js';
@@ -31,11 +34,13 @@ export interface ImportServiceOptions {
 export interface ImportService extends ImportReports {
   /**
    * Queues an import of a finished upload (IMPORT_SCHEMA_UNKNOWN, UPLOAD_NOT_FOUND,
-   * UPLOAD_NOT_FINISHED otherwise; IMPORT_SERVICE_CLOSED once `close` was called).
+   * UPLOAD_NOT_FINISHED otherwise; IMPORT_SERVICE_CLOSED once `close` was called). Another
+   * owner's upload is UPLOAD_NOT_FOUND, as a missing one; the import is the upload's owner's.
+   * `requester` defaults to the anonymous principal.
    */
-  start(request: ImportRequest): Promise<ImportRecord>;
-  /** The import's state (IMPORT_NOT_FOUND otherwise): live while it runs. */
-  get(id: string): Promise<ImportRecord>;
+  start(request: ImportRequest, requester?: Principal): Promise<ImportRecord>;
+  /** The import's state (IMPORT_NOT_FOUND otherwise, another owner's too): live while it runs. */
+  get(id: string, viewer?: Principal): Promise<ImportRecord>;
   /**
    * The finish hook: an upload with `schema` metadata (and optional `mode`) gets one
    * automatic import, `upload-<uploadId>`, however often this is called, across restarts.
@@ -81,10 +86,12 @@ export function createImportService({
   let closed = false;
 
   return {
-    async start({ uploadId, schema, mode = DEFAULT_MODE, maxErrors = DEFAULT_MAX_ERRORS }) {
+    async start({ uploadId, schema, mode = DEFAULT_MODE, maxErrors = DEFAULT_MAX_ERRORS }, requester = ANONYMOUS) {
       if (closed) throw appError('IMPORT_SERVICE_CLOSED');
       if (schemas.get(schema) === undefined) throw appError('IMPORT_SCHEMA_UNKNOWN');
-      const upload = await store.getUpload(uploadId);
+      const upload = await store.readUpload(uploadId);
+      // Built as the store builds a missing upload's error, so ids cannot be probed.
+      if (!canSee(requester, upload.owner)) throw appError('UPLOAD_NOT_FOUND');
       if (upload.size === undefined || upload.offset !== upload.size) {
         throw appError('UPLOAD_NOT_FINISHED', { message: 'The upload is not finished yet, so it cannot be imported.' });
       }
@@ -95,7 +102,7 @@ export function createImportService({
       await submit(record);
       return accepted;
     },
-    get: (id) => records.find(id),
+    get: (id, viewer = ANONYMOUS) => findVisibleImport(records, id, viewer),
     ...createImportReports(records),
     onUploadFinished: (upload) => automatic.onUploadFinished(upload),
     async recover() {

@@ -30,6 +30,8 @@ export interface ImportSummary {
 export interface ImportState {
   id: string;
   uploadId: string;
+  /** The upload's owner (whoever started the import): only they, and admins, see it. Absent for an owner-less upload. */
+  owner?: string;
   schema: string;
   mode: ImportMode;
   maxErrors: number;

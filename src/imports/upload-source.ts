@@ -8,6 +8,8 @@ export interface ImportableUpload {
   size?: number;
   offset: number;
   metadata?: Record<string, string | null | undefined>;
+  /** Who the upload belongs to; its imports are theirs too. */
+  owner?: string;
 }
 
 /**
@@ -16,7 +18,7 @@ export interface ImportableUpload {
  */
 export interface UploadSource {
   /** The upload, or UPLOAD_NOT_FOUND. */
-  getUpload(id: string): Promise<ImportableUpload>;
+  readUpload(id: string): Promise<ImportableUpload>;
   /** A finished upload's bytes as a pull-based stream (UPLOAD_NOT_FINISHED otherwise). */
   openDownload(id: string): Promise<{ size: number; stream: ReadableStream<Uint8Array> }>;
   /** Every finished upload, read one at a time (never all at once). */

@@ -27,7 +27,7 @@ export interface UploadInfo {
   protocol?: 'ietf';
   /** Set when the upload is part of a concatenation (partial) or made by one (final). */
   concat?: UploadConcat;
-  /** Reserved for authorization (see Upload.owner); kept when present. */
+  /** Who the upload belongs to (see Upload.owner); absent for an upload created anonymously. */
   owner?: string;
 }
 

@@ -1,3 +1,4 @@
+import type { Principal } from '../auth/principal.js';
 import { type AppError, isAppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
 import { verifyChecksumBody } from './checksum-body.js';
@@ -5,20 +6,33 @@ import type { ChecksumRequest } from './checksum-request.js';
 import type { UploadEvents } from './events.js';
 import type { FinishUpload } from './finish.js';
 import { type UploadLocker, withUploadLock } from './locker.js';
+import { readVisibleUpload } from './ownership.js';
 import { type BodySource, readBody } from './read-body.js';
 import { isFinished, type Upload } from './upload.js';
 import type { UploadStore } from './upload-store.js';
 
-/** A request whose body goes into an upload: PATCH, or a creation that carries data. */
-export interface BodyRequest {
+/** Any request on an upload: who sends it, and its abort signal. */
+export interface UploadRequest {
   /** The request's abort signal: the client went away. */
   signal: AbortSignal;
+  /** Who the request speaks for: it acts only on uploads it can see (see ownership.ts). */
+  principal: Principal;
+}
+
+/** A request whose body goes into an upload: PATCH, or a creation that carries data. */
+export interface BodyRequest extends UploadRequest {
   /** The request body, read straight from the socket where possible. */
   body: AsyncIterable<Uint8Array>;
   onBytesReceived?: (bytes: number) => void;
   /** A request trailer by lower-case name, once the body has ended (checksum-trailer). */
   readTrailer?: (name: string) => string | undefined;
 }
+
+/**
+ * Decides where a body goes, given the upload as read under its lock (already checked to
+ * be visible to the request's principal).
+ */
+export type PrepareAppend = (upload: Upload) => Promise<AppendTarget>;
 
 /** Where a body goes, decided while the upload's lock is held. */
 export interface AppendTarget {
@@ -48,8 +62,11 @@ export interface UploadAppenderOptions {
 
 /** The write and finish path every protocol's creation and append share. */
 export interface UploadAppender {
-  /** Takes the upload's lock, asks `prepare` where the body goes, appends it, unlocks. */
-  append(request: BodyRequest, id: string, prepare: () => Promise<AppendTarget>): Promise<AppendOutcome>;
+  /**
+   * Takes the upload's lock, reads the upload (UPLOAD_NOT_FOUND, as if missing, when the
+   * request's principal may not see it), asks `prepare` where the body goes, appends it, unlocks.
+   */
+  append(request: BodyRequest, id: string, prepare: PrepareAppend): Promise<AppendOutcome>;
   /** Finishes an upload the request completed, whatever else happened; then throws the request's error, or answers with `respond`. */
   settle<T>(outcome: AppendOutcome, respond: (upload: Upload) => T): Promise<T>;
 }
@@ -110,7 +127,7 @@ export function createUploadAppender({ store, locker, finishUpload, events, lock
   }
 
   return {
-    async append({ signal, body, onBytesReceived, readTrailer }, id, prepare) {
+    async append({ signal, principal, body, onBytesReceived, readTrailer }, id, prepare) {
       const stop = new AbortController();
       let drainTimer: NodeJS.Timeout | undefined;
       // Another request asking for the lock means this client is probably gone (a half-open
@@ -120,7 +137,8 @@ export function createUploadAppender({ store, locker, finishUpload, events, lock
       };
       try {
         return await withUploadLock(locker, id, { signal, onReleaseRequested }, async () => {
-          const target = await prepare();
+          // The owner check comes first, before any protocol rule could tell the upload exists.
+          const target = await prepare(await readVisibleUpload(store, id, principal));
           const source = readBody(body, { stop: stop.signal, onBytesReceived });
           return appendBody(
             target,

@@ -1,7 +1,8 @@
-import { createUploadAppender, type UploadAppender } from './append.js';
+import { createUploadAppender, type UploadAppender, type UploadRequest } from './append.js';
 import type { UploadEvents } from './events.js';
 import { createFinishUpload, type FinishUpload } from './finish.js';
 import { type UploadLocker, withUploadLock } from './locker.js';
+import { readVisibleUpload } from './ownership.js';
 import type { Upload } from './upload.js';
 import { isDamagedUpload, type UploadStore } from './upload-store.js';
 
@@ -13,8 +14,7 @@ export interface UploadEngineOptions {
   lockDrainTimeoutMs?: number;
 }
 
-export interface TerminateOptions {
-  signal: AbortSignal;
+export interface TerminateOptions extends UploadRequest {
   /** The protocol's rules on the upload, checked under the lock before it is deleted. */
   check: (upload: Upload) => void;
 }
@@ -31,12 +31,16 @@ export interface UploadEngine extends UploadAppender {
   finishUpload: FinishUpload;
   /** Records a new upload and announces `created`. */
   create(upload: Upload): Promise<void>;
-  /** Reads upload `id` holding its lock: a request still holding it (a stalled body) is asked to let go first. */
-  readLocked(id: string, signal: AbortSignal): Promise<Upload>;
   /**
-   * Deletes upload `id` under its lock (so an in-flight append ends first), after `check`;
-   * announces `terminated`. UPLOAD_PARTIAL_IN_USE for a partial an unassembled final needs.
-   * A damaged upload (see isDamagedUpload) has no rules left to check: it is deleted.
+   * Reads upload `id` holding its lock: a request still holding it (a stalled body) is asked
+   * to let go first. UPLOAD_NOT_FOUND, as if missing, when the principal may not see it.
+   */
+  readLocked(id: string, request: UploadRequest): Promise<Upload>;
+  /**
+   * Deletes upload `id` under its lock (so an in-flight append ends first), after the owner
+   * check (UPLOAD_NOT_FOUND, as if missing) and `check`; announces `terminated`.
+   * UPLOAD_PARTIAL_IN_USE for a partial an unassembled final needs. A damaged upload (see
+   * isDamagedUpload) has no rules left to check: it is deleted, by whoever may see it.
    */
   terminate(id: string, options: TerminateOptions): Promise<void>;
 }
@@ -55,12 +59,12 @@ export function createUploadEngine({ store, locker, events, lockDrainTimeoutMs }
       await store.createUpload(upload);
       await events.emit('created', upload);
     },
-    readLocked(id, signal) {
-      return withUploadLock(locker, id, { signal }, () => store.readUpload(id));
+    readLocked(id, { signal, principal }) {
+      return withUploadLock(locker, id, { signal }, () => readVisibleUpload(store, id, principal));
     },
-    async terminate(id, { signal, check }) {
+    async terminate(id, { signal, principal, check }) {
       await withUploadLock(locker, id, { signal }, async () => {
-        const upload = await store.readUpload(id).catch((error: unknown) => {
+        const upload = await readVisibleUpload(store, id, principal).catch((error: unknown) => {
           if (isDamagedUpload(error)) return undefined;
           throw error;
         });

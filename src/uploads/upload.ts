@@ -46,8 +46,9 @@ export interface Upload {
   /** When the upload was created (ISO 8601); unfinished uploads expire counting from it. */
   createdAt: string;
   /**
-   * Reserved for authorization (the next issue): who may act on the upload. Nothing sets or
-   * checks it yet; the store keeps it in the info file when present.
+   * Who the upload belongs to: the creating principal's owner, recorded at creation and kept
+   * in the info file; absent when it was created anonymously. Only its owner (and an admin)
+   * can see it (canSee in ownership.ts).
    */
   owner?: string;
 }

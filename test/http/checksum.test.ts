@@ -5,6 +5,7 @@ import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { crc32 } from 'node:zlib';
+import { ANONYMOUS } from '../../src/auth/principal.js';
 import type { Upload } from '../../src/uploads/upload.js';
 import { waitFor } from '../support/tus-requests.js';
 import {
@@ -262,6 +263,7 @@ describe('checksum: Upload-Checksum on PATCH', () => {
       handlePatch({
         headers: new Headers({ ...TUS, ...OCTET, 'Upload-Offset': '0', 'Upload-Checksum': checksumOf('sha1', Buffer.alloc(100)) }),
         signal: new AbortController().signal,
+        principal: ANONYMOUS,
         id: idOf(uploadPath),
         body: stalledClient(),
         onBytesReceived: (bytes) => {

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { ANONYMOUS } from '../../src/auth/principal.js';
 import type { Upload } from '../../src/uploads/upload.js';
 import { waitFor } from '../support/tus-requests.js';
 import { askForLock, createUpload, headOffset, OCTET, patch, patchHandlerWithOwnLocker, rawRequest, startFerry, TUS } from './harness.js';
@@ -93,6 +94,7 @@ describe('PATCH bodies', () => {
     const pending = handlePatch({
       headers: new Headers({ ...TUS, ...OCTET, 'Upload-Offset': '0' }),
       signal: new AbortController().signal,
+      principal: ANONYMOUS,
       id,
       body: stalledClient(),
       onBytesReceived: (bytes) => {

@@ -3,6 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { ANONYMOUS } from '../../src/auth/principal.js';
 import { createPostHandler } from '../../src/protocols/tus/post-handler.js';
 import type { Upload } from '../../src/uploads/upload.js';
 import { waitFor } from '../support/tus-requests.js';
@@ -150,6 +151,7 @@ describe('POST (creation, creation-with-upload)', () => {
     const pending = handlePost({
       headers: new Headers({ ...TUS, ...OCTET, 'Upload-Length': '100' }),
       signal: new AbortController().signal,
+      principal: ANONYMOUS,
       id: undefined,
       body: stalledClient(),
       onBytesReceived: (bytes) => {

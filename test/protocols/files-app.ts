@@ -3,8 +3,10 @@ import { Hono } from 'hono';
 import { allowAll } from '../../src/http/authorize.js';
 import type { AppEnv } from '../../src/http/context.js';
 import { createErrorHook } from '../../src/http/error-hook.js';
+import { createDownloadLinks } from '../../src/http/files/download-links.js';
 import { createFilesRoute } from '../../src/http/files/files-route.js';
 import { createDownloadRoute } from '../../src/http/routes/download-route.js';
+import { createLinkRoute } from '../../src/http/routes/link-route.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { createIetfHandlers } from '../../src/protocols/ietf/index.js';
 import { createTusHandlers } from '../../src/protocols/tus/index.js';
@@ -28,7 +30,16 @@ export function createFilesApp({ expirationMs = 0 }: { expirationMs?: number } =
   const ietf = createIetfHandlers({ engine, maxSize: MAX_SIZE, publicUrl: '' });
   const app = new Hono<AppEnv>();
   app.onError(createErrorHook());
-  const filesRoute = createFilesRoute({ tus, ietf, download: createDownloadRoute(store), metrics: createMetrics(), authorize: allowAll });
+  const links = createDownloadLinks({ secret: '', ttlSeconds: 300, publicUrl: '' });
+  const filesRoute = createFilesRoute({
+    tus,
+    ietf,
+    download: createDownloadRoute(store),
+    link: createLinkRoute({ store, links }),
+    links,
+    metrics: createMetrics(),
+    authorize: allowAll,
+  });
   for (const path of ['/files', '/files/', '/files/:id']) app.all(path, filesRoute);
   return { app, store, seen };
 }

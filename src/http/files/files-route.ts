@@ -1,18 +1,23 @@
 import type { Context } from 'hono';
-import { ANONYMOUS } from '../../auth/principal.js';
 import { appError } from '../../errors/catalogue.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import { ietfDialect } from '../../protocols/ietf/index.js';
 import { UPLOADS_PATH, uploadIdFromPath } from '../../uploads/upload-id.js';
 import type { Authorize, UploadRequestScope } from '../authorize.js';
 import type { AppEnv } from '../context.js';
+import { principalOf } from '../middleware/authenticate.js';
+import { type DownloadLinks, isSignedLinkRequest } from './download-links.js';
 import { allowedMethods, createFilesRouteTable, type FilesCall, type FilesRouteTableOptions, type FilesTarget } from './route-table.js';
 
 export interface FilesRouteOptions extends FilesRouteTableOptions {
   metrics: Metrics;
   /** The authorization seam: sees every /files request, resolved, before its handler runs. */
   authorize: Authorize;
+  /** Verifies the signed download links a GET may present instead of credentials. */
+  links: DownloadLinks;
 }
+
+const LINK_SEGMENT = 'link';
 
 const OVERRIDE_HEADER = 'X-HTTP-Method-Override';
 /** An HTTP method is a token (RFC 9110); anything else in the header is ignored. */
@@ -26,14 +31,12 @@ const NO_BODY: AsyncIterable<Uint8Array> = { async *[Symbol.asyncIterator]() {} 
  * upload id; the authorization seam sees them; then the handler runs. Handlers throw: the
  * app's error hook answers, with the headers of the protocol recorded here.
  */
-export function createFilesRoute({ metrics, authorize, ...tableOptions }: FilesRouteOptions) {
+export function createFilesRoute({ metrics, authorize, links, ...tableOptions }: FilesRouteOptions) {
   const table = createFilesRouteTable(tableOptions);
 
   return async function filesRoute(c: Context<AppEnv>): Promise<Response> {
     const method = requestMethod(c);
-    const target: FilesTarget = c.req.path === UPLOADS_PATH || c.req.path === `${UPLOADS_PATH}/` ? 'collection' : 'upload';
-    // The id is taken raw from the path (never percent-decoded); an invalid one is no id.
-    const id = target === 'upload' ? uploadIdFromPath(c.req.path, UPLOADS_PATH) : undefined;
+    const { target, id } = resolveTarget(c.req.path);
     if (id !== undefined) c.set('uploadId', id);
     c.set('allow', allowedMethods(table, target));
 
@@ -48,10 +51,14 @@ export function createFilesRoute({ metrics, authorize, ...tableOptions }: FilesR
     if (dialect === undefined && action !== 'download') c.set('protocol', 'tus');
     const scope: UploadRequestScope = { kind: 'upload', protocol: dialect === undefined ? 'tus' : 'ietf', action, uploadId: id };
     c.set('uploadScope', scope);
-    // The authenticate middleware sets the principal; a route table mounted without it (handler tests) has none.
-    await authorize(scope, c.get('principal') ?? ANONYMOUS, c.req.raw.headers);
+    // A signed download link is the credential of a plain GET: it was minted by a request that
+    // passed this step and the owner check (POST /files/<id>/link), so verifying it stands in
+    // for both. Anything else goes through the authorization step.
+    const linkVerified = target === 'upload' && action === 'download' && isSignedLinkRequest(c.req.raw);
+    if (linkVerified) links.verify(id, new URL(c.req.url).searchParams);
+    else await authorize(scope, principalOf(c), c.req.raw.headers);
 
-    const call: FilesCall = { c, headers: c.req.raw.headers, signal: c.req.raw.signal, id, body: NO_BODY };
+    const call: FilesCall = { c, headers: c.req.raw.headers, signal: c.req.raw.signal, principal: principalOf(c), id, linkVerified, body: NO_BODY };
     const handle = (routed: FilesCall) => (dialect === undefined ? route.tus.handle(routed) : route.ietf.handle(routed, dialect));
     return route.readsBody ? withBody(c, call, handle) : handle(call);
   };
@@ -84,6 +91,19 @@ export function createFilesRoute({ metrics, authorize, ...tableOptions }: FilesR
       metrics.bytesReceived.inc(bytesIn);
     }
   }
+}
+
+/**
+ * The resource a /files path names. The id is taken raw from the path (never
+ * percent-decoded); an invalid one is no id (the handler answers 404).
+ */
+function resolveTarget(path: string): { target: FilesTarget; id: string | undefined } {
+  if (path === UPLOADS_PATH || path === `${UPLOADS_PATH}/`) return { target: 'collection', id: undefined };
+  // `/files/<segment>/link`: a tus id never holds a '/', so `link` is never an upload's path.
+  const segments = path.slice(UPLOADS_PATH.length + 1).split('/');
+  if (segments.length === 2 && segments[1] === LINK_SEGMENT)
+    return { target: 'link', id: uploadIdFromPath(path.slice(0, -LINK_SEGMENT.length - 1), UPLOADS_PATH) };
+  return { target: 'upload', id: uploadIdFromPath(path, UPLOADS_PATH) };
 }
 
 /**

@@ -6,9 +6,13 @@ import type { UploadAction } from '../authorize.js';
 import type { AppEnv } from '../context.js';
 import { sendInterimResponse } from '../interim-response.js';
 import type { DownloadRoute } from '../routes/download-route.js';
+import type { LinkRoute } from '../routes/link-route.js';
 
-/** Which /files resource a request names: the collection (`/files`, `/files/`) or one upload (`/files/<id>`). */
-export type FilesTarget = 'collection' | 'upload';
+/**
+ * Which /files resource a request names: the collection (`/files`, `/files/`), one upload
+ * (`/files/<id>`) or its signed download link (`/files/<id>/link`; ids never hold a '/').
+ */
+export type FilesTarget = 'collection' | 'upload' | 'link';
 
 /** One /files request as the table hands it to a handler; `body` is never read unless the route `readsBody`. */
 export interface FilesCall extends BodyRequest {
@@ -16,6 +20,8 @@ export interface FilesCall extends BodyRequest {
   headers: Headers;
   /** The routed upload id (raw from the path); undefined for the collection or an invalid id. */
   id: string | undefined;
+  /** The request presented a signed download link, verified (see download-links.ts); it then has no other credential. */
+  linkVerified: boolean;
 }
 
 export type TusCall = (call: FilesCall) => Promise<Response>;
@@ -37,6 +43,8 @@ export interface FilesRouteTableOptions {
   ietf: IetfHandlers;
   /** GET /files/<id> of a tus client: the finished upload's bytes. */
   download: DownloadRoute;
+  /** POST /files/<id>/link: a signed download link. */
+  link: LinkRoute;
 }
 
 /**
@@ -44,7 +52,7 @@ export interface FilesRouteTableOptions {
  * handler, the action each stands for (what authorization will check) and whether the body
  * is read. Every method, DELETE and OPTIONS included, is answered by ferry's own handlers.
  */
-export function createFilesRouteTable({ tus, ietf, download }: FilesRouteTableOptions): FilesRouteTable {
+export function createFilesRouteTable({ tus, ietf, download, link }: FilesRouteTableOptions): FilesRouteTable {
   const tusOptions: FilesRoute['tus'] = { action: 'options', handle: () => tus.handleOptions() };
   const ietfOptions: FilesRoute['ietf'] = { action: 'options', handle: async (_call, dialect) => ietf.handleOptions(dialect) };
   const ietfOffset: FilesRoute['ietf'] = { action: 'read-offset', handle: (call, dialect) => ietf.handleOffsetRetrieval({ ...call, dialect }) };
@@ -80,7 +88,7 @@ export function createFilesRouteTable({ tus, ietf, download }: FilesRouteTableOp
       OPTIONS: { readsBody: false, tus: tusOptions, ietf: ietfOptions },
     },
     upload: {
-      GET: { readsBody: false, tus: { action: 'download', handle: (call) => download(call.c, call.id) }, ietf: ietfOffset },
+      GET: { readsBody: false, tus: { action: 'download', handle: (call) => download(call.c, call.id, call) }, ietf: ietfOffset },
       HEAD: { readsBody: false, tus: { action: 'read-offset', handle: (call) => tus.handleHead(call) }, ietf: ietfOffset },
       PATCH: {
         readsBody: true,
@@ -94,7 +102,21 @@ export function createFilesRouteTable({ tus, ietf, download }: FilesRouteTableOp
       },
       OPTIONS: { readsBody: false, tus: tusOptions, ietf: ietfOptions },
     },
+    // Plain HTTP in either protocol: minting a link is a download, as authorization sees it.
+    link: {
+      POST: {
+        readsBody: false,
+        tus: { action: 'download', handle: (call) => link(call.id, call.principal) },
+        ietf: { action: 'download', handle: (call) => link(call.id, call.principal) },
+      },
+      OPTIONS: { readsBody: false, tus: { action: 'options', handle: preflight }, ietf: { action: 'options', handle: preflight } },
+    },
   };
+}
+
+/** OPTIONS on a link: nothing to discover; the CORS middleware answers the preflight's questions. */
+async function preflight(): Promise<Response> {
+  return new Response(null, { status: 204 });
 }
 
 /** The Allow header of a /files resource: the methods its table lists. */

@@ -1,7 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Authenticate } from '../../auth/authenticator.js';
-import { ANONYMOUS } from '../../auth/principal.js';
+import { ANONYMOUS, type Principal } from '../../auth/principal.js';
 import type { AppEnv } from '../context.js';
+import { isSignedLinkRequest } from '../files/download-links.js';
 
 export interface AuthenticateOptions {
   /** /files: a refusal carries the headers of the request's upload protocol, as every other /files error does. */
@@ -12,15 +13,16 @@ export interface AuthenticateOptions {
  * Authentication for /files and /imports: the principal of the request's
  * `Authorization: Bearer` credential (FERRY_AUTH=jwt) or ANONYMOUS (none), as `principal`.
  * A missing or bad credential throws a 401 to the error hook. A preflight or a tus discovery
- * (OPTIONS) needs no credential: a browser sends none with a preflight.
+ * (OPTIONS) needs no credential: a browser sends none with a preflight. A signed download
+ * link is its own credential (the files route verifies it): it stays anonymous here.
  */
 export function createAuthenticate(authenticate: Authenticate, { uploads = false }: AuthenticateOptions = {}): MiddlewareHandler<AppEnv> {
   return async function authenticateRequest(c, next) {
-    if (c.req.method === 'OPTIONS') {
+    if (c.req.method === 'OPTIONS' || isSignedLinkRequest(c.req.raw)) {
       c.set('principal', ANONYMOUS);
     } else {
       try {
-        c.set('principal', await authenticate(c.req.header('authorization')));
+        c.set('principal', await authenticate(c.req.raw.headers));
       } catch (error) {
         if (uploads) markUploadProtocol(c);
         throw error;
@@ -37,4 +39,9 @@ export function createAuthenticate(authenticate: Authenticate, { uploads = false
 function markUploadProtocol(c: Context<AppEnv>): void {
   if (c.req.header('Upload-Draft-Interop-Version') !== undefined) c.set('protocol', 'ietf');
   else if (c.req.method !== 'GET') c.set('protocol', 'tus');
+}
+
+/** The request's principal; anonymous where this middleware did not run (a route table mounted alone, in handler tests). */
+export function principalOf(c: Context<AppEnv>): Principal {
+  return c.get('principal') ?? ANONYMOUS;
 }

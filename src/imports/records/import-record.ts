@@ -10,11 +10,12 @@ export interface ImportRecord extends ImportState {
   attempts: number;
 }
 
-/** A new import, queued. */
+/** A new import of `upload`, queued; it is the upload's owner's, whoever started it. */
 export function newRecord(id: string, upload: ImportableUpload, schema: string, mode: ImportMode, maxErrors: number): ImportRecord {
   return {
     id,
     uploadId: upload.id,
+    ...(upload.owner === undefined ? {} : { owner: upload.owner }),
     schema,
     mode,
     maxErrors,

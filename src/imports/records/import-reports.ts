@@ -1,3 +1,4 @@
+import { ANONYMOUS, type Principal } from '../../auth/principal.js';
 import type { RejectedRow } from '../run/run-import.js';
 import type { ProblemKind } from '../run/summary-tally.js';
 import type { ReportEntry } from '../types.js';
@@ -5,6 +6,7 @@ import { errorsCsvLines, type RejectedFileLine } from './errors-csv.js';
 import type { ImportRecords } from './import-records.js';
 import { readNdjson } from './ndjson-file.js';
 import { readPage } from './read-page.js';
+import { findVisibleImport } from './visible-import.js';
 
 /** An error or warning entry as `<id>.errors.ndjson` and GET /imports/:id/errors give it. */
 export type ErrorLine = ReportEntry & { kind: ProblemKind };
@@ -32,30 +34,31 @@ export interface RejectedRowPage {
 
 /**
  * An import's reports, read from its NDJSON files as they are consumed (never whole into
- * memory), also while it runs. Each one is IMPORT_NOT_FOUND for an unknown import.
+ * memory), also while it runs. Each one is IMPORT_NOT_FOUND for an unknown import, and for
+ * one `viewer` may not see (another owner's; default: the anonymous principal).
  */
 export interface ImportReports {
   /** A page of its errors and warnings, in file order; `kind` keeps one of the two. */
-  errors(id: string, page: { offset: number; limit: number; kind?: ProblemKind }): Promise<ErrorPage>;
+  errors(id: string, page: { offset: number; limit: number; kind?: ProblemKind }, viewer?: Principal): Promise<ErrorPage>;
   /** A page of its rejected rows, whole, in file order, with the file's header; reading stops after the page. */
-  rejectedRowPage(id: string, page: { offset: number; limit: number }): Promise<RejectedRowPage>;
+  rejectedRowPage(id: string, page: { offset: number; limit: number }, viewer?: Principal): Promise<RejectedRowPage>;
   /** Its rejected rows, raw fields and errors. */
-  rejectedRows(id: string): AsyncGenerator<RejectedRow>;
+  rejectedRows(id: string, viewer?: Principal): AsyncGenerator<RejectedRow>;
   /** errors.csv, line by line (check the import exists first to answer before streaming). */
-  errorsCsv(id: string): AsyncGenerator<string>;
+  errorsCsv(id: string, viewer?: Principal): AsyncGenerator<string>;
 }
 
 export function createImportReports(records: ImportRecords): ImportReports {
   return {
-    async errors(id, { offset, limit, kind }) {
-      const { summary } = await records.find(id);
+    async errors(id, { offset, limit, kind }, viewer = ANONYMOUS) {
+      const { summary } = await findVisibleImport(records, id, viewer);
       const total = kind === 'error' ? summary.errorCount : kind === 'warning' ? summary.warningCount : summary.errorCount + summary.warningCount;
       const entries = readNdjson<ErrorLine>(records.paths(id).errors);
       return { total, offset, limit, errors: await readPage(kind === undefined ? entries : ofKind(entries, kind), { offset, limit }) };
     },
 
-    async rejectedRowPage(id, { offset, limit }) {
-      const { summary } = await records.find(id);
+    async rejectedRowPage(id, { offset, limit }, viewer = ANONYMOUS) {
+      const { summary } = await findVisibleImport(records, id, viewer);
       let header: string[] = [];
       const rows = rowsOf(readRejectedFile(records, id), (fields) => {
         header = fields;
@@ -64,13 +67,13 @@ export function createImportReports(records: ImportRecords): ImportReports {
       return { header, total: summary.rowsFailed, offset, limit, rows: page.map(({ row, line, fields }) => ({ row, line, fields })) };
     },
 
-    async *rejectedRows(id) {
-      await records.find(id);
+    async *rejectedRows(id, viewer = ANONYMOUS) {
+      await findVisibleImport(records, id, viewer);
       yield* rowsOf(readRejectedFile(records, id), () => undefined);
     },
 
-    async *errorsCsv(id) {
-      await records.find(id);
+    async *errorsCsv(id, viewer = ANONYMOUS) {
+      await findVisibleImport(records, id, viewer);
       yield* errorsCsvLines(readRejectedFile(records, id));
     },
   };

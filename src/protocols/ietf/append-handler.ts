@@ -70,8 +70,8 @@ export function createAppendHandler(options: IetfHandlerOptions, transfer: IetfT
     const complete = readUploadComplete(headers);
     return transfer.run(append, id, {
       complete,
-      async prepare() {
-        const upload = await store.readUpload(id);
+      // The engine reads the upload under its lock: another owner's is 404, before any rule here.
+      async prepare(upload) {
         return { upload, offset, maxBytes: await prepare(upload, offset, complete, headers) };
       },
       respond(upload) {

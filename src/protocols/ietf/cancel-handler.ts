@@ -11,11 +11,12 @@ export type CancelHandler = (cancellation: IetfRequest) => Promise<Response>;
  */
 export function createCancelHandler({ engine }: IetfHandlerOptions): CancelHandler {
   const expirationMs = engine.store.getExpiration();
-  return async function handleCancellation({ headers, signal, dialect, id }) {
+  return async function handleCancellation({ headers, signal, principal, dialect, id }) {
     rejectStateFields(dialect, headers, ['upload-offset', 'upload-complete']);
     if (!isUploadId(id)) throw appError('UPLOAD_NOT_FOUND');
     // The server SHOULD terminate any in-flight requests to the upload resource first: taking the lock does.
-    await engine.terminate(id, { signal, check: (upload) => checkIetfUpload(upload, expirationMs) });
+    // Only the owner (or an admin) cancels: another owner's upload is 404.
+    await engine.terminate(id, { signal, principal, check: (upload) => checkIetfUpload(upload, expirationMs) });
     return new Response(null, { status: 204 });
   };
 }

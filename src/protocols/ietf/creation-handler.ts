@@ -41,6 +41,8 @@ export function createCreationHandler(options: IetfHandlerOptions, transfer: Iet
     const metadata = readMetadataExtension(headers);
 
     const upload: Upload = { id: createUploadId(), offset: 0, protocol: 'ietf', createdAt: new Date().toISOString() };
+    // The upload is the creating principal's (an anonymous one records no owner).
+    if (creation.principal.owner !== undefined) upload.owner = creation.principal.owner;
     if (length !== undefined) upload.size = length;
     if (metadata !== undefined) {
       upload.metadata = metadata.decoded;

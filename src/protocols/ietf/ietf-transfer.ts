@@ -1,6 +1,6 @@
 import { isAppError } from '../../errors/app-error.js';
 import { appError } from '../../errors/catalogue.js';
-import type { AppendOutcome, AppendTarget, BodyRequest } from '../../uploads/append.js';
+import type { AppendOutcome, BodyRequest, PrepareAppend } from '../../uploads/append.js';
 import { isFinished, type Upload } from '../../uploads/upload.js';
 import { inconsistentLength } from './ietf-headers.js';
 import type { IetfHandlerOptions } from './ietf-upload.js';
@@ -13,7 +13,7 @@ export interface TransferOptions {
   /** A creation of a zero-length upload: complete from the moment it exists. */
   createdEmpty?: boolean;
   /** Decides, under the upload's lock, where the body goes (and records the length). */
-  prepare: () => Promise<AppendTarget>;
+  prepare: PrepareAppend;
   respond: (upload: Upload) => Response;
 }
 
@@ -40,8 +40,7 @@ export function createIetfTransfer({ engine }: IetfHandlerOptions): IetfTransfer
     if (upload.size !== undefined) {
       return { upload, finishedNow: false, error: inconsistentLength('Upload-Complete: ?1, but the content ended before the upload length.') };
     }
-    const outcome = await engine.append({ signal: request.signal, body: NO_BODY }, upload.id, async () => {
-      const current = await store.readUpload(upload.id);
+    const outcome = await engine.append({ signal: request.signal, principal: request.principal, body: NO_BODY }, upload.id, async (current) => {
       if (current.offset !== upload.offset) throw appError('UPLOAD_OFFSET_MISMATCH', { details: { offset: current.offset } });
       await store.declareUploadLength(upload.id, current.offset);
       // `current` was read before the length was recorded, so the empty append below (which

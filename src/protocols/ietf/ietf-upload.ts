@@ -1,5 +1,5 @@
 import { appError } from '../../errors/catalogue.js';
-import type { BodyRequest } from '../../uploads/append.js';
+import type { BodyRequest, UploadRequest } from '../../uploads/append.js';
 import type { UploadEngine } from '../../uploads/engine.js';
 import { expiresAt, type Upload } from '../../uploads/upload.js';
 import type { IetfDialect } from './interop-versions.js';
@@ -13,10 +13,9 @@ export interface IetfHandlerOptions {
   publicUrl: string;
 }
 
-/** An IETF request as the route table hands it over. */
-export interface IetfRequest {
+/** An IETF request as the route table hands it over (with the principal it speaks for). */
+export interface IetfRequest extends UploadRequest {
   headers: Headers;
-  signal: AbortSignal;
   dialect: IetfDialect;
   /** The id from the URL, as routed; anything but a valid upload id is 404. */
   id: string | undefined;

@@ -16,12 +16,14 @@ export function rejectStateFields(dialect: IetfDialect, headers: Headers, names:
 /** Offset retrieval (HEAD, or GET, on /files/<id>): where to resume. */
 export function createOffsetHandler({ engine, maxSize }: IetfHandlerOptions): OffsetHandler {
   const { store } = engine;
-  return async function handleOffsetRetrieval({ headers: requestHeaders, signal, dialect, id }) {
+  return async function handleOffsetRetrieval(retrieval) {
+    const { headers: requestHeaders, dialect, id } = retrieval;
     rejectStateFields(dialect, requestHeaders, ['upload-offset', 'upload-complete', 'upload-length']);
     if (!isUploadId(id)) throw appError('UPLOAD_NOT_FOUND');
     // Taking the lock ends a transfer still holding it, so the offset includes every byte it
     // stored: "the offset sent by the server MUST be accepted in a subsequent request to append".
-    const upload = await engine.readLocked(id, signal);
+    // Another owner's upload is 404.
+    const upload = await engine.readLocked(id, retrieval);
     checkIetfUpload(upload, store.getExpiration());
     const finished = isFinished(upload);
     const headers: Record<string, string> = {

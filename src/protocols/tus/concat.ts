@@ -47,13 +47,14 @@ export function readUploadConcat(headers: Headers, publicUrl: string): UploadCon
 
 /**
  * The length of a final upload made of `concat`'s partial uploads: the sum of theirs, or
- * undefined while one's length is deferred. Each must exist (else
- * UPLOAD_CONCAT_PART_NOT_FOUND, 404 as tusd answers) and be a partial upload (else
- * UPLOAD_CONCAT_NOT_PARTIAL); one named twice counts twice.
+ * undefined while one's length is deferred. Each must exist and have the final's `owner`
+ * (else UPLOAD_CONCAT_PART_NOT_FOUND, 404 as tusd answers: another owner's partial is
+ * answered exactly as a missing one, an admin's final included) and be a partial upload
+ * (else UPLOAD_CONCAT_NOT_PARTIAL); one named twice counts twice.
  */
-export async function lengthOfFinal(store: ConcatStore, { partIds }: FinalConcat): Promise<number | undefined> {
+export async function lengthOfFinal(store: ConcatStore, { partIds }: FinalConcat, owner: string | undefined): Promise<number | undefined> {
   const distinct = [...new Set(partIds)];
-  const sizes = new Map(await Promise.all(distinct.map(async (id) => [id, await partialSize(store, id)] as const)));
+  const sizes = new Map(await Promise.all(distinct.map(async (id) => [id, await partialSize(store, id, owner)] as const)));
   let length = 0;
   for (const id of partIds) {
     const size = sizes.get(id);
@@ -77,18 +78,21 @@ export async function addConcatHeaders(headers: Record<string, string>, upload: 
   headers['Upload-Concat'] = concat.header;
   delete headers['Upload-Defer-Length'];
   if (!isFinished(upload)) delete headers['Upload-Offset'];
-  const length = upload.size ?? (await lengthOfFinal(store, concat));
+  const length = upload.size ?? (await lengthOfFinal(store, concat, upload.owner));
   if (length !== undefined) headers['Upload-Length'] = String(length);
 }
 
-async function partialSize(store: ConcatStore, id: string): Promise<number | undefined> {
+async function partialSize(store: ConcatStore, id: string, owner: string | undefined): Promise<number | undefined> {
+  const notFound = () => appError('UPLOAD_CONCAT_PART_NOT_FOUND', { details: { uploadId: id } });
   let upload: Upload;
   try {
     upload = await store.readUpload(id);
   } catch (error) {
-    if (isAppError(error, 'UPLOAD_NOT_FOUND')) throw appError('UPLOAD_CONCAT_PART_NOT_FOUND', { details: { uploadId: id } });
+    if (isAppError(error, 'UPLOAD_NOT_FOUND')) throw notFound();
     throw error;
   }
+  // Every partial of a final must be the final's owner's: a final holds one owner's bytes.
+  if (upload.owner !== owner) throw notFound();
   if (upload.concat?.kind !== 'partial') throw appError('UPLOAD_CONCAT_NOT_PARTIAL', { details: { uploadId: id } });
   return upload.size;
 }

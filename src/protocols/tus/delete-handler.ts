@@ -26,12 +26,12 @@ const HEADER_RULES: ReadonlyArray<readonly [name: string, isValid: (value: strin
  * the final first. Finished uploads may be terminated.
  */
 export function createDeleteHandler(engine: UploadEngine): TusHandler {
-  return async function handleDelete({ headers, signal, id }) {
+  return async function handleDelete({ headers, signal, principal, id }) {
     checkTusResumable(headers);
     checkHeaders(headers);
     if (!isUploadId(id)) throw appError('UPLOAD_NOT_FOUND');
-    // An upload is terminated only with the protocol that created it.
-    await engine.terminate(id, { signal, check: checkTusProtocol });
+    // An upload is terminated only with the protocol that created it, and only by its owner (else 404).
+    await engine.terminate(id, { signal, principal, check: checkTusProtocol });
     return new Response(null, { status: 204, headers: { 'Tus-Resumable': TUS_RESUMABLE } });
   };
 }

@@ -13,12 +13,13 @@ import { checkTusUpload } from './tus-upload.js';
  * uploads never expire here (@tus/server's HEAD answers 410 for them once old enough).
  */
 export function createHeadHandler({ store, readLocked }: UploadEngine): TusHandler {
-  return async function handleHead({ headers: requestHeaders, signal, id }) {
+  return async function handleHead(request) {
+    const { headers: requestHeaders, id } = request;
     checkTusResumable(requestHeaders);
     if (!isUploadId(id)) throw appError('UPLOAD_NOT_FOUND');
     // Asking for the lock tells a PATCH still holding it (a client that went away) to let go,
-    // so the offset reported includes every byte it stored.
-    const upload = await readLocked(id, signal);
+    // so the offset reported includes every byte it stored. Another owner's upload is 404.
+    const upload = await readLocked(id, request);
     // An upload is resumed only with the protocol that created it; a Client resuming an
     // upload that the Server removed SHOULD get 404 or 410 (410: expired).
     checkTusUpload(upload, store.getExpiration());

@@ -58,10 +58,13 @@ export function createPatchHandler(engine: UploadEngine, { maxSize }: PatchHandl
 
   return async function handlePatch(patch) {
     const headers = readPatchHeaders(patch.headers, patch.id);
-    const outcome = await engine.append(patch, headers.id, async () => {
-      const upload = await store.readUpload(headers.id);
-      return { upload, offset: headers.offset, maxBytes: await prepare(upload, headers), checksum: headers.checksum };
-    });
+    // The engine reads the upload under its lock: another owner's is 404, before any rule here.
+    const outcome = await engine.append(patch, headers.id, async (upload) => ({
+      upload,
+      offset: headers.offset,
+      maxBytes: await prepare(upload, headers),
+      checksum: headers.checksum,
+    }));
     return engine.settle(outcome, (upload) => {
       // The Server MUST acknowledge successful PATCH requests with 204 No Content and the new Upload-Offset.
       const responseHeaders: Record<string, string> = { 'Tus-Resumable': TUS_RESUMABLE, 'Upload-Offset': String(upload.offset) };

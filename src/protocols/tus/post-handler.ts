@@ -47,6 +47,9 @@ export function createPostHandler(engine: UploadEngine, { maxSize, publicUrl }: 
   return async function handlePost(post) {
     const headers = readPostHeaders(post.headers, maxSize, publicUrl);
     const upload: Upload = { id: createUploadId(), offset: 0, protocol: 'tus', createdAt: new Date().toISOString() };
+    // The upload is the creating principal's (an anonymous one records no owner).
+    const { owner } = post.principal;
+    if (owner !== undefined) upload.owner = owner;
     if (headers.length !== undefined) upload.size = headers.length;
     if (headers.metadata !== undefined) {
       upload.metadata = headers.metadata.decoded;
@@ -54,7 +57,7 @@ export function createPostHandler(engine: UploadEngine, { maxSize, publicUrl }: 
     }
     if (headers.concat !== undefined) upload.concat = headers.concat;
     if (headers.concat?.kind === 'final') {
-      const length = await finalLength(headers.concat);
+      const length = await finalLength(headers.concat, owner);
       if (length !== undefined) upload.size = length;
     }
     await engine.create(upload);
@@ -84,8 +87,8 @@ export function createPostHandler(engine: UploadEngine, { maxSize, publicUrl }: 
   };
 
   /** The sum of the partial uploads' lengths (undefined while one is deferred), within Tus-Max-Size. */
-  async function finalLength(concat: FinalConcat): Promise<number | undefined> {
-    const length = await lengthOfFinal(store, concat);
+  async function finalLength(concat: FinalConcat, owner: string | undefined): Promise<number | undefined> {
+    const length = await lengthOfFinal(store, concat, owner);
     if (length !== undefined && maxSize > 0 && length > maxSize) throw appError('UPLOAD_TOO_LARGE');
     return length;
   }

@@ -1,9 +1,11 @@
-import type { BodyRequest } from '../../uploads/append.js';
+import type { BodyRequest, UploadRequest } from '../../uploads/append.js';
 
-/** A tus request as the route table hands it over: headers, the client's abort signal and the routed upload id. */
-export interface TusRequest {
+/**
+ * A tus request as the route table hands it over: headers, the client's abort signal, the
+ * principal it speaks for and the routed upload id.
+ */
+export interface TusRequest extends UploadRequest {
   headers: Headers;
-  signal: AbortSignal;
   /** The id from the URL, as routed; anything but a valid upload id is 404. */
   id: string | undefined;
 }
