@@ -11,6 +11,7 @@ import type { AppEnv } from './http/context.js';
 import { createHttpServer } from './http/node-server.js';
 import { createImportService, createLazySink, type ImportService } from './imports/index.js';
 import { createSink } from './imports/sinks/index.js';
+import { createLimits, type Limits, type LimitsOptions, statfsFreeSpace, storedUploads } from './limits/index.js';
 import { createLogger } from './logging/logger.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { createIetfHandlers } from './protocols/ietf/index.js';
@@ -32,6 +33,8 @@ export interface FerryOptions {
   lockDrainTimeoutMs?: number;
   /** The authorization seam (src/http/authorize.ts); everything is allowed by default. */
   authorize?: Authorize;
+  /** Overrides of the limits built from config (tests: shorter windows, an injected free-space function). */
+  limits?: Partial<LimitsOptions>;
 }
 
 export interface Ferry {
@@ -46,6 +49,8 @@ export interface Ferry {
   metrics: Metrics;
   logger: Logger;
   server: HttpServer;
+  /** Quotas, the disk guard, rate limits; `recordAuthFailure`/`checkAuthFailures` for authentication. */
+  limits: Limits;
   imports: ImportService;
   /**
    * Loads the import schemas from config.schemasDir (a bad one rejects with SCHEMA_INVALID,
@@ -73,7 +78,7 @@ export interface Ferry {
  */
 export function createFerry(
   config: Config,
-  { logger = createLogger(config.logLevel), onUploadFinished, lockDrainTimeoutMs, authorize }: FerryOptions = {},
+  { logger = createLogger(config.logLevel), onUploadFinished, lockDrainTimeoutMs, authorize, limits: limitOverrides }: FerryOptions = {},
 ): Ferry {
   const metrics = createMetrics({ storeStats: () => store.stats() });
   const store = new FerryStore({
@@ -104,8 +109,20 @@ export function createFerry(
     await imports.onUploadFinished(upload);
     await onUploadFinished?.(upload);
   });
+  const limits = createLimits({
+    quotaBytes: config.quotaBytes,
+    quotaUploads: config.quotaUploads,
+    minFreeBytes: config.minFreeBytes,
+    freeSpace: statfsFreeSpace(config.dataDir),
+    createsPerMinute: config.rateCreatesPerMinute,
+    requestsPerSecond: config.rateRequestsPerSecond,
+    concurrentPatches: config.rateConcurrentPatches,
+    authFailuresPerMinute: config.rateAuthFailuresPerMinute,
+    ...limitOverrides,
+  });
+  limits.follow(events, store);
   const locker = createMemoryLocker();
-  const engine = createUploadEngine({ store, locker, events, lockDrainTimeoutMs });
+  const engine = createUploadEngine({ store, locker, events, lockDrainTimeoutMs, admission: limits.admission });
   const tus = createTusHandlers(engine, { maxSize: config.maxSize, publicUrl: config.publicUrl });
   const ietf = createIetfHandlers({ engine, maxSize: config.maxSize, publicUrl: config.publicUrl });
   const health = { shuttingDown: false };
@@ -121,8 +138,15 @@ export function createFerry(
     schemas,
     clientDir: clientDirOf(config),
     authorize,
+    rateLimit: { limits: limits.requests, isUnfinished: limits.ledger.isUnfinished },
+    metricsToken: config.metricsToken,
   });
-  const server = createHttpServer(app);
+  const server = createHttpServer(app, {
+    headersTimeoutMs: config.headersTimeoutMs,
+    idleSocketTimeoutMs: config.idleTimeoutMs,
+    maxConnections: config.maxConnections,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+  });
   const stopSweep =
     config.uploadExpiresMs > 0
       ? startExpirySweep({ store, events, intervalMs: config.expirySweepMs, onError: (error) => logger.error({ err: error }, 'expiry sweep failed') })
@@ -137,10 +161,12 @@ export function createFerry(
     metrics,
     logger,
     server,
+    limits,
     imports,
     async listen() {
       loadedSchemas = await loadSchemasDir(config.schemasDir);
       const assembled = await store.recoverFinals();
+      await limits.rebuild(storedUploads(config.dataDir, store));
       await imports.recover();
       for (const final of assembled) await engine.finishUpload(final);
       return new Promise<string>((resolve, reject) => {

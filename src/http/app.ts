@@ -13,6 +13,8 @@ import { createImportsRoutes } from './imports-routes.js';
 import { createAccessLog } from './middleware/access-log.js';
 import { createAuthorizeImports } from './middleware/authorize-imports.js';
 import { createCors } from './middleware/cors.js';
+import { createLimitHeaders } from './middleware/limit-headers.js';
+import { createRateLimit, type RateLimitOptions } from './middleware/rate-limit.js';
 import { createRequestId } from './middleware/request-id.js';
 import { createRequestMetrics } from './middleware/request-metrics.js';
 import { createClientRoutes } from './routes/client-route.js';
@@ -37,6 +39,10 @@ export interface AppDeps {
   clientDir: string;
   /** The authorization seam (see authorize.ts); everything is allowed by default. */
   authorize?: Authorize;
+  /** Rate limits of /files and /imports (src/limits); none when absent. */
+  rateLimit?: RateLimitOptions;
+  /** FERRY_METRICS_TOKEN: /metrics needs it as a Bearer token; empty: open. */
+  metricsToken?: string;
 }
 
 /**
@@ -57,14 +63,21 @@ export function createApp({
   schemas,
   clientDir,
   authorize = allowAll,
+  rateLimit,
+  metricsToken = '',
 }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use(createRequestId(), createAccessLog({ logger }), createRequestMetrics(metrics), createCors({ origins: corsOrigins }));
+  app.use(createRequestId(), createAccessLog({ logger }), createRequestMetrics(metrics), createCors({ origins: corsOrigins }), createLimitHeaders());
   app.onError(createErrorHook());
   app.notFound(createNotFound());
 
   app.get('/healthz', createHealthRoute(health));
-  app.get('/metrics', createMetricsRoute(metrics.registry));
+  app.get('/metrics', createMetricsRoute(metrics.registry, { token: metricsToken }));
+  if (rateLimit !== undefined) {
+    // After authentication (when it runs), so an owner is one subject wherever it connects from.
+    const limit = createRateLimit(rateLimit);
+    for (const path of ['/files', '/files/*', '/imports', '/imports/*']) app.use(path, limit);
+  }
   const filesRoute = createFilesRoute({ tus, ietf, download: createDownloadRoute(store), metrics, authorize });
   for (const path of ['/files', '/files/', '/files/:id']) app.all(path, filesRoute);
   app.use('/imports', createAuthorizeImports(authorize));

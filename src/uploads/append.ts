@@ -1,5 +1,6 @@
 import { type AppError, isAppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
+import { type BodyAdmission, OPEN_ADMISSION, type UploadAdmission } from './admission.js';
 import { verifyChecksumBody } from './checksum-body.js';
 import type { ChecksumRequest } from './checksum-request.js';
 import type { UploadEvents } from './events.js';
@@ -44,6 +45,8 @@ export interface UploadAppenderOptions {
   events: UploadEvents;
   /** How long a body may go on after another request asked for its lock. */
   lockDrainTimeoutMs?: number;
+  /** Quotas and the disk guard: where they stop a body (see UploadAdmission). */
+  admission?: UploadAdmission;
 }
 
 /** The write and finish path every protocol's creation and append share. */
@@ -67,7 +70,14 @@ export function tooMuch(length: number | undefined): AppError {
   return appError(length !== undefined ? 'UPLOAD_LENGTH_EXCEEDED' : 'UPLOAD_TOO_LARGE');
 }
 
-export function createUploadAppender({ store, locker, finishUpload, events, lockDrainTimeoutMs = 3000 }: UploadAppenderOptions): UploadAppender {
+export function createUploadAppender({
+  store,
+  locker,
+  finishUpload,
+  events,
+  lockDrainTimeoutMs = 3000,
+  admission = OPEN_ADMISSION,
+}: UploadAppenderOptions): UploadAppender {
   /**
    * Appends the body. A body that goes beyond the limit is stored up to it and then refused;
    * a client that goes away keeps what arrived. Either may have completed the upload, and
@@ -121,11 +131,13 @@ export function createUploadAppender({ store, locker, finishUpload, events, lock
       try {
         return await withUploadLock(locker, id, { signal, onReleaseRequested }, async () => {
           const target = await prepare();
-          const source = readBody(body, { stop: stop.signal, onBytesReceived });
-          return appendBody(
+          const admitted = admission.admitBody(target.upload);
+          const source = readBody(admitted.limit(body), { stop: stop.signal, onBytesReceived });
+          const outcome = await appendBody(
             target,
             target.checksum === undefined ? source : verifyChecksumBody(source, target.checksum, { maxBytes: target.maxBytes, stop: stop.signal, readTrailer }),
           );
+          return stoppedByAdmission(outcome, admitted);
         });
       } finally {
         clearTimeout(drainTimer);
@@ -138,4 +150,14 @@ export function createUploadAppender({ store, locker, finishUpload, events, lock
       return respond(upload);
     },
   };
+}
+
+/**
+ * A body a limit stopped (quota, disk guard) kept what arrived before the limit (or, with a
+ * checksum, was rolled back): the request fails with the limit's error, the offset stays true.
+ */
+function stoppedByAdmission(outcome: AppendOutcome, admitted: BodyAdmission): AppendOutcome {
+  admitted.done(outcome.upload);
+  const stopped = admitted.stopped();
+  return stopped === undefined || outcome.finishedNow ? outcome : { ...outcome, error: stopped };
 }
