@@ -30,6 +30,8 @@ export interface LimitsOptions {
   createWindowMs?: number;
   requestWindowMs?: number;
   authFailureWindowMs?: number;
+  /** How long a look at the free space is trusted (default 1 s). */
+  freeSpaceCacheMs?: number;
   /** The one place rate limiters are built (memory today; Redis in a cluster). */
   limiterFactory?: LimiterFactory;
 }
@@ -48,7 +50,7 @@ export interface Limits extends AuthFailureLimit {
 export function createLimits(options: LimitsOptions): Limits {
   const limiterFactory = options.limiterFactory ?? createMemoryLimiter;
   const ledger = createQuotaLedger({ maxBytes: options.quotaBytes, maxUploads: options.quotaUploads });
-  const diskGuard = createDiskGuard({ minFreeBytes: options.minFreeBytes, freeSpace: options.freeSpace });
+  const diskGuard = createDiskGuard({ minFreeBytes: options.minFreeBytes, freeSpace: options.freeSpace, cacheMs: options.freeSpaceCacheMs });
   const authFailures = createAuthFailureLimit({ perMinute: options.authFailuresPerMinute, windowMs: options.authFailureWindowMs, limiterFactory });
   return {
     ledger,
