@@ -13,12 +13,23 @@ test('the disk guard refuses a creation that would go below FERRY_MIN_FREE_BYTES
   const room = { bytes: 100 };
   const ferry = await ferryWithRoom(room);
   await createUpload(ferry, { 'Upload-Length': '100' });
-  const refused = await ferry.http().post('/files/').set({ ...TUS, 'Upload-Length': '101' });
+  const refused = await ferry
+    .http()
+    .post('/files/')
+    .set({ ...TUS, 'Upload-Length': '101' });
   assert.equal(refused.status, 507);
   assert.equal(refused.body.error.code, 'DISK_FULL');
   assert.equal(refused.headers['tus-resumable'], '1.0.0');
   room.bytes = 0;
-  assert.equal((await ferry.http().post('/files/').set({ ...TUS, 'Upload-Defer-Length': '1' })).status, 507);
+  assert.equal(
+    (
+      await ferry
+        .http()
+        .post('/files/')
+        .set({ ...TUS, 'Upload-Defer-Length': '1' })
+    ).status,
+    507,
+  );
 });
 
 test('a PATCH stops at the guard, keeps what arrived, says how far it got, and resumes once there is room', async () => {
@@ -63,11 +74,14 @@ test('an IETF append with Upload-Complete: ?1 stopped by the guard does not comp
 
 test('the real statfs wiring: a FERRY_MIN_FREE_BYTES beyond the disk refuses every creation', async () => {
   const ferry = await startFerry({ minFreeBytes: 2 ** 52 });
-  const refused = await ferry.http().post('/files/').set({ ...TUS, 'Upload-Length': '1' });
+  const refused = await ferry
+    .http()
+    .post('/files/')
+    .set({ ...TUS, 'Upload-Length': '1' });
   assert.equal(refused.status, 507);
   assert.equal(refused.body.error.code, 'DISK_FULL');
   assert.equal(refused.body.error.required, undefined, 'a 5xx shows no details');
   const open = await startFerry({ minFreeBytes: 1 });
   await createUpload(open, { 'Upload-Length': '1' });
-  assert.equal((await patch(open, (await createUpload(open, { 'Upload-Length': '3' })), 0, Buffer.from('abc'))).status, 204);
+  assert.equal((await patch(open, await createUpload(open, { 'Upload-Length': '3' }), 0, Buffer.from('abc'))).status, 204);
 });

@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { makeTempDir } from '../support/temp-dir.js';
 import { createUpload, patch, startFerry, TUS } from '../http/harness.js';
+import { makeTempDir } from '../support/temp-dir.js';
 
 /** A 1 MiB tmpfs (root only); undefined where mounting is not permitted. */
 async function smallFilesystem(): Promise<string | undefined> {

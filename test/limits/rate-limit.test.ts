@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { test } from 'node:test';
-import { createUpload, patch, startFerry, TUS, type TestFerry } from '../http/harness.js';
+import { createUpload, patch, startFerry, type TestFerry, TUS } from '../http/harness.js';
 
 const OFF = { minFreeBytes: 0 };
 
@@ -39,16 +39,30 @@ test('requests per second: a burst beyond it gets 429 with Retry-After and the R
 test('creations per minute: the next creation is refused (429) until the window ends', async () => {
   const ferry = await startFerry({ rateCreatesPerMinute: 2, ...OFF }, { limits: { createWindowMs: 300 } });
   await createUpload(ferry);
-  const second = await ferry.http().post('/files/').set({ ...TUS, 'Upload-Length': '1' });
+  const second = await ferry
+    .http()
+    .post('/files/')
+    .set({ ...TUS, 'Upload-Length': '1' });
   assert.equal(second.status, 201);
   assert.equal(second.headers['ratelimit-policy'], '"creates";q=2;w=1');
-  const refused = await ferry.http().post('/files/').set({ ...TUS, 'Upload-Length': '1' });
+  const refused = await ferry
+    .http()
+    .post('/files/')
+    .set({ ...TUS, 'Upload-Length': '1' });
   assert.equal(refused.status, 429);
   assert.equal(refused.body.error.code, 'RATE_CREATES_EXCEEDED');
   assert.ok(Number(refused.headers['retry-after']) >= 1);
   // Other requests are not creations.
   assert.equal((await options(ferry)).status, 204);
-  assert.equal(await untilAllowed(() => ferry.http().post('/files/').set({ ...TUS, 'Upload-Length': '1' })), 201);
+  assert.equal(
+    await untilAllowed(() =>
+      ferry
+        .http()
+        .post('/files/')
+        .set({ ...TUS, 'Upload-Length': '1' }),
+    ),
+    201,
+  );
 });
 
 test('an upload in progress is never cut by the request limit: its PATCH and HEAD are one stream', async () => {
