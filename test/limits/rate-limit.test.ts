@@ -33,6 +33,7 @@ test('requests per second: a burst beyond it gets 429 with Retry-After and the R
   assert.equal(refused.headers['retry-after'], '1');
   assert.equal(refused.headers['ratelimit-policy'], '"requests";q=3;w=1');
   assert.equal(refused.headers.ratelimit, '"requests";r=0;t=1');
+  assert.equal(refused.headers['tus-resumable'], '1.0.0');
   assert.equal(await untilAllowed(() => options(ferry)), 204);
 });
 

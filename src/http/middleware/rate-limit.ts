@@ -8,7 +8,7 @@ export interface RateLimitOptions {
   limits: RequestLimits;
   /** Upload `id` is unfinished and `owner`'s: its PATCH and HEAD belong to an upload in progress. */
   isUnfinished: (id: string, owner: string | undefined) => boolean;
-  /** Who the request speaks for, once authentication has run. */
+  /** Who the request speaks for, once authentication has run (default: the context's `principal`, else anonymous). */
   principalOf?: (c: Context<AppEnv>) => Principal;
 }
 
@@ -22,7 +22,7 @@ const RESUMING_METHODS = new Set(['PATCH', 'HEAD']);
  * limit governs it). A creation counts against creations per minute too. A 429 carries
  * Retry-After and the RateLimit fields; a response within the limits carries the RateLimit fields.
  */
-export function createRateLimit({ limits, isUnfinished, principalOf = () => ANONYMOUS }: RateLimitOptions): MiddlewareHandler<AppEnv> {
+export function createRateLimit({ limits, isUnfinished, principalOf = contextPrincipal }: RateLimitOptions): MiddlewareHandler<AppEnv> {
   return async function rateLimit(c, next) {
     const principal = principalOf(c);
     const subject = subjectOf(principal, clientIpOf(c));
@@ -31,14 +31,17 @@ export function createRateLimit({ limits, isUnfinished, principalOf = () => ANON
     const uploadId = onFiles ? uploadIdFromPath(c.req.path, UPLOADS_PATH) : undefined;
     const resuming = uploadId !== undefined && RESUMING_METHODS.has(method) && isUnfinished(uploadId, principal.owner);
 
+    // A refusal on /files carries the headers of the protocol the request speaks (Tus-Resumable, or the IETF fields).
+    if (onFiles) c.set('protocol', c.req.header('Upload-Draft-Interop-Version') === undefined ? 'tus' : 'ietf');
     const states: RateState[] = [];
     const counted = resuming ? undefined : await limits.request(subject);
     if (counted !== undefined) states.push(counted);
     const creating = onFiles && uploadId === undefined && method === 'POST';
     const creation = creating ? await limits.creation(subject) : undefined;
     if (creation !== undefined) states.push(creation);
-
     const endPatch = method === 'PATCH' && uploadId !== undefined ? await limits.patch(subject, uploadId) : undefined;
+    if (onFiles) c.set('protocol', undefined);
+
     try {
       await next();
     } finally {
@@ -46,6 +49,14 @@ export function createRateLimit({ limits, isUnfinished, principalOf = () => ANON
     }
     for (const [name, value] of Object.entries(rateLimitHeaders(states))) c.res.headers.set(name, value);
   };
+}
+
+/**
+ * The principal authentication put in the context, or anonymous. (Read untyped until
+ * src/http/context.ts declares `principal`; then this is `c.get('principal')`.)
+ */
+function contextPrincipal(c: Context<AppEnv>): Principal {
+  return (c.var as Partial<Record<'principal', Principal>>).principal ?? ANONYMOUS;
 }
 
 /** The address of the client's end of the connection (no proxy header is trusted). */
