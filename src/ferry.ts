@@ -9,6 +9,7 @@ import { createApp } from './http/app.js';
 import type { Authorize } from './http/authorize.js';
 import type { AppEnv } from './http/context.js';
 import { createHttpServer } from './http/node-server.js';
+import { createMetricsApp } from './http/routes/metrics-route.js';
 import { createImportService, createLazySink, type ImportService } from './imports/index.js';
 import { createSink } from './imports/sinks/index.js';
 import { createLimits, type Limits, type LimitsOptions, statfsFreeSpace, storedUploads } from './limits/index.js';
@@ -51,6 +52,8 @@ export interface Ferry {
   server: HttpServer;
   /** Quotas, the disk guard, rate limits; `recordAuthFailure`/`checkAuthFailures` for authentication. */
   limits: Limits;
+  /** The /metrics listener of its own, with FERRY_METRICS_PORT (listening once `listen()` resolved). */
+  metricsServer: HttpServer | undefined;
   imports: ImportService;
   /**
    * Loads the import schemas from config.schemasDir (a bad one rejects with SCHEMA_INVALID,
@@ -140,6 +143,7 @@ export function createFerry(
     authorize,
     rateLimit: { limits: limits.requests, isUnfinished: limits.ledger.isUnfinished },
     metricsToken: config.metricsToken,
+    serveMetrics: config.metricsPort === undefined,
   });
   const server = createHttpServer(app, {
     headersTimeoutMs: config.headersTimeoutMs,
@@ -147,6 +151,7 @@ export function createFerry(
     maxConnections: config.maxConnections,
     maxConnectionsPerIp: config.maxConnectionsPerIp,
   });
+  const metricsServer = config.metricsPort === undefined ? undefined : createHttpServer(createMetricsApp(metrics.registry, { token: config.metricsToken }));
   const stopSweep =
     config.uploadExpiresMs > 0
       ? startExpirySweep({ store, events, intervalMs: config.expirySweepMs, onError: (error) => logger.error({ err: error }, 'expiry sweep failed') })
@@ -162,6 +167,7 @@ export function createFerry(
     logger,
     server,
     limits,
+    metricsServer,
     imports,
     async listen() {
       loadedSchemas = await loadSchemasDir(config.schemasDir);
@@ -169,19 +175,12 @@ export function createFerry(
       await limits.rebuild(storedUploads(config.dataDir, store));
       await imports.recover();
       for (const final of assembled) await engine.finishUpload(final);
-      return new Promise<string>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => {
-          server.off('error', reject);
-          resolve(baseUrlOf(server.address() as AddressInfo));
-        });
-      });
+      if (metricsServer !== undefined) await listenOn(metricsServer, config.metricsPort ?? 0, config.metricsHost);
+      return listenOn(server, config.port, config.host);
     },
     async close() {
       stopSweep();
-      await new Promise<void>((resolve, reject) => {
-        server.close((error) => (error && (error as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING' ? reject(error) : resolve()));
-      });
+      await Promise.all([closeServer(server), metricsServer === undefined ? undefined : closeServer(metricsServer)]);
       await imports.close();
       await store.shutdown();
       await sink.close();
@@ -195,6 +194,24 @@ export function createFerry(
 /** FERRY_CLIENT_DIR, or client/dist beside the code (src/ when run through tsx, dist/ when compiled). */
 function clientDirOf(config: Config): string {
   return config.clientDir === '' ? path.resolve(import.meta.dirname, '../client/dist') : path.resolve(config.clientDir);
+}
+
+/** Listens; resolves with the base URL, e.g. http://127.0.0.1:1080. */
+function listenOn(server: HttpServer, port: number, host: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(baseUrlOf(server.address() as AddressInfo));
+    });
+  });
+}
+
+/** Closes (in-flight requests end first); a server that never listened is closed already. */
+function closeServer(server: HttpServer): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.close((error) => (error && (error as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING' ? reject(error) : resolve()));
+  });
 }
 
 function baseUrlOf({ address, family, port }: AddressInfo): string {

@@ -167,6 +167,14 @@ export const SETTINGS = {
     'When set, GET /metrics needs Authorization: Bearer <token>. Never logged. Empty: /metrics is open.',
     parseString,
   ),
+  metricsPort: setting(
+    '--metrics-port',
+    'FERRY_METRICS_PORT',
+    '',
+    'Serve /metrics on this port of FERRY_METRICS_HOST only (and not on the main port). Empty: on the main port.',
+    (raw): number | undefined => (raw.trim() === '' ? undefined : parseInteger(0, 65535)(raw)),
+  ),
+  metricsHost: setting('--metrics-host', 'FERRY_METRICS_HOST', '127.0.0.1', 'Address of the /metrics listener (with FERRY_METRICS_PORT).', parseString),
   logLevel: setting(
     '--log-level',
     'FERRY_LOG_LEVEL',

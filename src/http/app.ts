@@ -43,6 +43,8 @@ export interface AppDeps {
   rateLimit?: RateLimitOptions;
   /** FERRY_METRICS_TOKEN: /metrics needs it as a Bearer token; empty: open. */
   metricsToken?: string;
+  /** False when /metrics has a listener of its own (FERRY_METRICS_PORT). */
+  serveMetrics?: boolean;
 }
 
 /**
@@ -65,6 +67,7 @@ export function createApp({
   authorize = allowAll,
   rateLimit,
   metricsToken = '',
+  serveMetrics = true,
 }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(createRequestId(), createAccessLog({ logger }), createRequestMetrics(metrics), createCors({ origins: corsOrigins }), createLimitHeaders());
@@ -72,7 +75,7 @@ export function createApp({
   app.notFound(createNotFound());
 
   app.get('/healthz', createHealthRoute(health));
-  app.get('/metrics', createMetricsRoute(metrics.registry, { token: metricsToken }));
+  if (serveMetrics) app.get('/metrics', createMetricsRoute(metrics.registry, { token: metricsToken }));
   if (rateLimit !== undefined) {
     // After authentication (when it runs), so an owner is one subject wherever it connects from.
     const limit = createRateLimit(rateLimit);

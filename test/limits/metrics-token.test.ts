@@ -29,3 +29,16 @@ test('without a metrics token /metrics stays open', async () => {
   const ferry = await startFerry({ minFreeBytes: 0 });
   assert.equal((await ferry.http().get('/metrics')).status, 200);
 });
+
+test('FERRY_METRICS_PORT: /metrics has a listener of its own (behind the token too), and the main port no longer serves it', async () => {
+  const ferry = await startFerry({ metricsPort: 0, metricsHost: '127.0.0.1', metricsToken: 'metrics-secret', minFreeBytes: 0 });
+  const address = ferry.ferry.metricsServer?.address();
+  assert.ok(address !== null && typeof address === 'object');
+  const metricsUrl = `http://127.0.0.1:${address.port}/metrics`;
+  const scraped = await fetch(metricsUrl, { headers: { Authorization: 'Bearer metrics-secret' } });
+  assert.equal(scraped.status, 200);
+  assert.match(await scraped.text(), /ferry_/);
+  assert.equal((await fetch(metricsUrl)).status, 401);
+  assert.equal((await fetch(`http://127.0.0.1:${address.port}/files/`, { method: 'POST' })).status, 404);
+  assert.equal((await ferry.http().get('/metrics').set('Authorization', 'Bearer metrics-secret')).status, 404);
+});

@@ -1,9 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { Registry } from 'prom-client';
 import { appError } from '../../errors/catalogue.js';
 import type { AppEnv } from '../context.js';
+import { createErrorHook } from '../error-hook.js';
 import { errorResponse } from '../error-response.js';
+import { createNotFound } from './not-found.js';
 
 export interface MetricsRouteOptions {
   /** FERRY_METRICS_TOKEN: when set, the request must carry `Authorization: Bearer <token>`. */
@@ -29,4 +31,13 @@ function bearerOf(authorization: string | undefined): string {
 /** Both sides hashed, so the comparison takes the same time whatever the lengths. */
 function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
+}
+
+/** An app that serves only GET /metrics, for a listener of its own (FERRY_METRICS_PORT). */
+export function createMetricsApp(registry: Registry, options: MetricsRouteOptions = {}): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError(createErrorHook());
+  app.notFound(createNotFound());
+  app.get('/metrics', createMetricsRoute(registry, options));
+  return app;
 }
