@@ -75,3 +75,13 @@ export function createDiskGuard({ minFreeBytes, freeSpace, cacheMs = 1000 }: Dis
 export function diskFullAt(offset: number): Error {
   return appError('DISK_FULL', { details: { offset } });
 }
+
+const DISK_FULL_ERRNO = new Set(['ENOSPC', 'EDQUOT']);
+
+/** A failure whose cause (at any depth) is the filesystem being full, or a disk quota reached. */
+export function isDiskFull(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 8; cause = cause.cause, depth += 1) {
+    if (DISK_FULL_ERRNO.has((cause as NodeJS.ErrnoException).code ?? '')) return true;
+  }
+  return false;
+}

@@ -1,6 +1,6 @@
 import type { UploadAdmission } from '../uploads/admission.js';
 import type { Upload } from '../uploads/upload.js';
-import { type DiskGuard, diskFullAt } from './disk-guard.js';
+import { type DiskGuard, diskFullAt, isDiskFull } from './disk-guard.js';
 import type { QuotaLedger } from './quota-ledger.js';
 
 export interface UploadAdmissionOptions {
@@ -45,8 +45,8 @@ export function createUploadAdmission({ ledger, diskGuard }: UploadAdmissionOpti
             },
           };
         },
-        stopped() {
-          if (stoppedBy === 'disk') return diskFullAt(final.offset);
+        stopped(error) {
+          if (stoppedBy === 'disk' || isDiskFull(error)) return diskFullAt(final.offset);
           if (stoppedBy === 'quota') return ledger.bytesExceeded(ledger.ownerOf(upload.id), final.offset);
           return undefined;
         },

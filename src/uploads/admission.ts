@@ -11,8 +11,12 @@ export interface AdmissionTicket {
 export interface BodyAdmission {
   /** The body, ended early (keeping every byte before it) where a limit stops it. */
   limit(body: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array>;
-  /** The error of the limit that stopped the body (DISK_FULL, QUOTA_BYTES_EXCEEDED), if one did. */
-  stopped(): Error | undefined;
+  /**
+   * The error the request fails with because of a limit: the one that stopped the body
+   * (DISK_FULL, QUOTA_BYTES_EXCEEDED), or the disk being full under the append's own
+   * `error` (ENOSPC); undefined when no limit is to blame.
+   */
+  stopped(error: unknown): Error | undefined;
   /** The append is over: `upload` is what the store holds now. */
   done(upload: Upload): void;
 }

@@ -119,6 +119,18 @@ export function createUploadAppender({
     }
   }
 
+  /**
+   * A body a limit stopped (quota, disk guard, a full disk) kept what arrived before it (or,
+   * with a checksum, was rolled back): the request fails with the limit's error, which says
+   * how far the upload got. After a failure the upload is read again for the true offset.
+   */
+  async function stoppedByAdmission(outcome: AppendOutcome, admitted: BodyAdmission): Promise<AppendOutcome> {
+    const current = outcome.error === undefined ? outcome.upload : await store.readUpload(outcome.upload.id).catch(() => outcome.upload);
+    admitted.done(current);
+    const stopped = admitted.stopped(outcome.error);
+    return stopped === undefined || outcome.finishedNow ? outcome : { ...outcome, error: stopped };
+  }
+
   return {
     async append({ signal, body, onBytesReceived, readTrailer }, id, prepare) {
       const stop = new AbortController();
@@ -150,14 +162,4 @@ export function createUploadAppender({
       return respond(upload);
     },
   };
-}
-
-/**
- * A body a limit stopped (quota, disk guard) kept what arrived before the limit (or, with a
- * checksum, was rolled back): the request fails with the limit's error, the offset stays true.
- */
-function stoppedByAdmission(outcome: AppendOutcome, admitted: BodyAdmission): AppendOutcome {
-  admitted.done(outcome.upload);
-  const stopped = admitted.stopped();
-  return stopped === undefined || outcome.finishedNow ? outcome : { ...outcome, error: stopped };
 }

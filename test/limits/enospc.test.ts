@@ -30,13 +30,15 @@ test('ENOSPC mid-PATCH never corrupts an upload: the offset is what the file hol
   for (let index = 0; index < content.length; index += 1) content[index] = (index * 31 + 7) % 251;
   const upload = await createUpload(ferry, { 'Upload-Length': String(content.length) });
   const failed = await patch(ferry, upload, 0, content);
-  assert.ok(failed.status >= 500, `a full disk fails the PATCH (got ${failed.status})`);
+  assert.equal(failed.status, 507, 'a full disk fails the PATCH with 507');
+  assert.equal(failed.body.error.code, 'DISK_FULL');
 
   const head = await ferry.http().head(upload).set(TUS);
   const offset = Number(head.headers['upload-offset']);
   const id = upload.split('/').pop() as string;
   assert.equal(offset, (await stat(path.join(mounted, id))).size, 'HEAD reports the bytes really in the file');
   assert.ok(offset > 0 && offset < content.length);
+  assert.equal(failed.headers['upload-offset'], String(offset), 'the 507 says how far it got');
 
   execFileSync('mount', ['-o', 'remount,size=4m', mounted], { stdio: 'ignore' });
   assert.equal((await patch(ferry, upload, offset, content.subarray(offset))).status, 204);
