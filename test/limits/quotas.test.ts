@@ -108,3 +108,36 @@ test('the ledger keys quotas by owner: one owner at its quota does not hold back
   assert.equal(ledger.isUnfinished('a1', 'alice'), true);
   assert.equal(ledger.isUnfinished('a1', 'bob'), false);
 });
+
+test('an expired upload gives its bytes and its slot back', async () => {
+  const ferry = await startFerry({ quotaBytes: 10, quotaUploads: 1, uploadExpiresMs: 1, expirySweepMs: 1000, ...OFF });
+  await createUpload(ferry, { 'Upload-Length': '10' });
+  assert.deepEqual(ferry.ferry.limits.ledger.usage(undefined), { bytes: 10, uploads: 1 });
+  const deadline = Date.now() + 10_000;
+  while (ferry.ferry.limits.ledger.usage(undefined).uploads > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.deepEqual(ferry.ferry.limits.ledger.usage(undefined), { bytes: 0, uploads: 0 });
+  await createUpload(ferry, { 'Upload-Length': '10' });
+});
+
+test('IETF creations count against the same quota', async () => {
+  const ferry = await startFerry({ quotaBytes: 10, ...OFF });
+  await createUpload(ferry, { 'Upload-Length': '4' });
+  const ietf = { 'Upload-Draft-Interop-Version': '6', 'Upload-Complete': '?0', 'Content-Length': '0' };
+  assert.equal(
+    (
+      await ferry
+        .http()
+        .post('/files/')
+        .set({ ...ietf, 'Upload-Length': '6' })
+    ).status,
+    201,
+  );
+  const refused = await ferry
+    .http()
+    .post('/files/')
+    .set({ ...ietf, 'Upload-Length': '1' });
+  assert.equal(refused.status, 403);
+  assert.equal(refused.body.error.code, 'QUOTA_BYTES_EXCEEDED');
+});
