@@ -12,8 +12,10 @@ import type { Authorize } from './http/authorize.js';
 import type { AppEnv } from './http/context.js';
 import { createDownloadLinks } from './http/files/download-links.js';
 import { createHttpServer } from './http/node-server.js';
+import { createMetricsApp } from './http/routes/metrics-route.js';
 import { createImportService, createLazySink, type ImportService } from './imports/index.js';
 import { createSink } from './imports/sinks/index.js';
+import { createLimits, type Limits, type LimitsOptions, statfsFreeSpace, storedUploads } from './limits/index.js';
 import { createLogger } from './logging/logger.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { createIetfHandlers } from './protocols/ietf/index.js';
@@ -37,6 +39,8 @@ export interface FerryOptions {
   authenticate?: Authenticate;
   /** The authorization seam (src/http/authorize.ts); default: the token's action, size and schema claims. */
   authorize?: Authorize;
+  /** Overrides of the limits built from config (tests: shorter windows, an injected free-space function). */
+  limits?: Partial<LimitsOptions>;
 }
 
 export interface Ferry {
@@ -51,6 +55,10 @@ export interface Ferry {
   metrics: Metrics;
   logger: Logger;
   server: HttpServer;
+  /** Quotas, the disk guard, rate limits; `recordAuthFailure`/`checkAuthFailures` for authentication. */
+  limits: Limits;
+  /** The /metrics listener of its own, with FERRY_METRICS_PORT (listening once `listen()` resolved). */
+  metricsServer: HttpServer | undefined;
   imports: ImportService;
   /**
    * Loads the import schemas from config.schemasDir (a bad one rejects with SCHEMA_INVALID,
@@ -79,7 +87,14 @@ export interface Ferry {
  */
 export function createFerry(
   config: Config,
-  { logger = createLogger(config.logLevel), onUploadFinished, lockDrainTimeoutMs, authenticate = createAuthenticator(config), authorize }: FerryOptions = {},
+  {
+    logger = createLogger(config.logLevel),
+    onUploadFinished,
+    lockDrainTimeoutMs,
+    authenticate = createAuthenticator(config),
+    authorize,
+    limits: limitOverrides,
+  }: FerryOptions = {},
 ): Ferry {
   const metrics = createMetrics({ storeStats: () => store.stats() });
   const store = new FerryStore({
@@ -121,8 +136,20 @@ export function createFerry(
     await imports.onUploadFinished(upload);
     await onUploadFinished?.(upload);
   });
+  const limits = createLimits({
+    quotaBytes: config.quotaBytes,
+    quotaUploads: config.quotaUploads,
+    minFreeBytes: config.minFreeBytes,
+    freeSpace: statfsFreeSpace(config.dataDir),
+    createsPerMinute: config.rateCreatesPerMinute,
+    requestsPerSecond: config.rateRequestsPerSecond,
+    concurrentPatches: config.rateConcurrentPatches,
+    authFailuresPerMinute: config.rateAuthFailuresPerMinute,
+    ...limitOverrides,
+  });
+  limits.follow(events, store);
   const locker = createMemoryLocker();
-  const engine = createUploadEngine({ store, locker, events, lockDrainTimeoutMs });
+  const engine = createUploadEngine({ store, locker, events, lockDrainTimeoutMs, admission: limits.admission });
   const tus = createTusHandlers(engine, { maxSize: config.maxSize, publicUrl: config.publicUrl });
   const ietf = createIetfHandlers({ engine, maxSize: config.maxSize, publicUrl: config.publicUrl });
   const health = { shuttingDown: false };
@@ -140,8 +167,18 @@ export function createFerry(
     authenticate,
     authorize,
     links: createDownloadLinks({ secret: config.linkSecret, ttlSeconds: config.linkTtlSeconds, publicUrl: config.publicUrl }),
+    rateLimit: { limits: limits.requests, isUnfinished: limits.ledger.isUnfinished },
+    metricsToken: config.metricsToken,
+    serveMetrics: config.metricsPort === undefined,
+    authFailures: limits,
   });
-  const server = createHttpServer(app);
+  const server = createHttpServer(app, {
+    headersTimeoutMs: config.headersTimeoutMs,
+    idleSocketTimeoutMs: config.idleTimeoutMs,
+    maxConnections: config.maxConnections,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+  });
+  const metricsServer = config.metricsPort === undefined ? undefined : createHttpServer(createMetricsApp(metrics.registry, { token: config.metricsToken }));
   const stopSweep =
     config.uploadExpiresMs > 0
       ? startExpirySweep({ store, events, intervalMs: config.expirySweepMs, onError: (error) => logger.error({ err: error }, 'expiry sweep failed') })
@@ -156,27 +193,23 @@ export function createFerry(
     metrics,
     logger,
     server,
+    limits,
+    metricsServer,
     imports,
     async listen() {
       loadedSchemas = await loadSchemasDir(config.schemasDir);
       const assembled = await store.recoverFinals();
+      await limits.rebuild(storedUploads(config.dataDir, store));
       await imports.recover();
       for (const final of assembled) await engine.finishUpload(final);
-      return new Promise<string>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => {
-          server.off('error', reject);
-          const url = baseUrlOf(server.address() as AddressInfo);
-          if (servesOthersUnauthenticated(config)) logger.warn({ url, host: config.host }, UNAUTHENTICATED_WARNING);
-          resolve(url);
-        });
-      });
+      if (metricsServer !== undefined) await listenOn(metricsServer, config.metricsPort ?? 0, config.metricsHost);
+      const url = await listenOn(server, config.port, config.host);
+      if (servesOthersUnauthenticated(config)) logger.warn({ url, host: config.host }, UNAUTHENTICATED_WARNING);
+      return url;
     },
     async close() {
       stopSweep();
-      await new Promise<void>((resolve, reject) => {
-        server.close((error) => (error && (error as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING' ? reject(error) : resolve()));
-      });
+      await Promise.all([closeServer(server), metricsServer === undefined ? undefined : closeServer(metricsServer)]);
       await imports.close();
       await store.shutdown();
       await sink.close();
@@ -199,6 +232,24 @@ export function servesOthersUnauthenticated(config: Pick<Config, 'auth' | 'host'
 /** FERRY_CLIENT_DIR, or client/dist beside the code (src/ when run through tsx, dist/ when compiled). */
 function clientDirOf(config: Config): string {
   return config.clientDir === '' ? path.resolve(import.meta.dirname, '../client/dist') : path.resolve(config.clientDir);
+}
+
+/** Listens; resolves with the base URL, e.g. http://127.0.0.1:1080. */
+function listenOn(server: HttpServer, port: number, host: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(baseUrlOf(server.address() as AddressInfo));
+    });
+  });
+}
+
+/** Closes (in-flight requests end first); a server that never listened is closed already. */
+function closeServer(server: HttpServer): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.close((error) => (error && (error as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING' ? reject(error) : resolve()));
+  });
 }
 
 function baseUrlOf({ address, family, port }: AddressInfo): string {

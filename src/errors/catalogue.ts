@@ -69,6 +69,27 @@ export const ERROR_CATALOGUE = {
   // aggregator
   AGG_CLOSED: { status: 503, message: 'The writer is closed.' },
   AGG_WRITE_FAILED: { status: 500, message: 'Writing a chunk failed.' },
+  // limits (src/limits): quotas per owner, the disk guard, rate limits, /metrics
+  QUOTA_BYTES_EXCEEDED: {
+    status: 403,
+    message: "The owner's uploads would take more bytes than its quota (FERRY_QUOTA_BYTES); delete some first.",
+  },
+  QUOTA_UPLOADS_EXCEEDED: {
+    status: 403,
+    message: 'The owner has as many unfinished uploads as its quota allows (FERRY_QUOTA_UPLOADS); finish or delete some first.',
+  },
+  DISK_FULL: {
+    status: 507,
+    message: 'The server is short of disk space (FERRY_MIN_FREE_BYTES): what arrived is kept; try again later from Upload-Offset.',
+  },
+  RATE_REQUESTS_EXCEEDED: { status: 429, message: 'Too many requests (FERRY_RATE_REQUESTS_PER_SECOND); retry after Retry-After seconds.' },
+  RATE_CREATES_EXCEEDED: { status: 429, message: 'Too many uploads created (FERRY_RATE_CREATES_PER_MINUTE); retry after Retry-After seconds.' },
+  RATE_CONCURRENT_PATCHES_EXCEEDED: {
+    status: 429,
+    message: 'Too many uploads written at once (FERRY_RATE_CONCURRENT_PATCHES); retry once one of them is done.',
+  },
+  RATE_AUTH_FAILURES: { status: 429, message: 'Too many failed authentications from this address; retry after Retry-After seconds.' },
+  METRICS_AUTH_REQUIRED: { status: 401, message: '/metrics needs Authorization: Bearer with the metrics token (FERRY_METRICS_TOKEN).' },
   // http
   HTTP_NOT_FOUND: { status: 404, message: 'No such route.' },
   HTTP_METHOD_NOT_ALLOWED: { status: 405, message: 'The method is not allowed on this route.' },

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { type Authenticate, authenticateNobody } from '../auth/authenticator.js';
 import type { SchemaRegistry } from '../csv/schema/index.js';
 import type { ImportService } from '../imports/index.js';
+import type { AuthFailureLimit } from '../limits/auth-failures.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { IetfHandlers } from '../protocols/ietf/index.js';
 import type { TusHandlers } from '../protocols/tus/index.js';
@@ -16,6 +17,8 @@ import { createAccessLog } from './middleware/access-log.js';
 import { createAuthenticate } from './middleware/authenticate.js';
 import { createAuthorizeImports } from './middleware/authorize-imports.js';
 import { createCors } from './middleware/cors.js';
+import { createLimitHeaders } from './middleware/limit-headers.js';
+import { createRateLimit, type RateLimitOptions } from './middleware/rate-limit.js';
 import { createRequestId } from './middleware/request-id.js';
 import { createRequestMetrics } from './middleware/request-metrics.js';
 import { createClientRoutes } from './routes/client-route.js';
@@ -45,6 +48,14 @@ export interface AppDeps {
   authorize?: Authorize;
   /** Signed download links (POST /files/<id>/link, and GET /files/<id> presenting one). */
   links: DownloadLinks;
+  /** Rate limits of /files and /imports (src/limits); none when absent. */
+  rateLimit?: RateLimitOptions;
+  /** FERRY_METRICS_TOKEN: /metrics needs it as a Bearer token; empty: open. */
+  metricsToken?: string;
+  /** False when /metrics has a listener of its own (FERRY_METRICS_PORT). */
+  serveMetrics?: boolean;
+  /** Failed authentications per client IP (src/limits): refused with 429 beyond the limit. */
+  authFailures?: AuthFailureLimit;
 }
 
 /**
@@ -67,20 +78,25 @@ export function createApp({
   authenticate = authenticateNobody,
   authorize = authorizeClaims,
   links,
+  rateLimit,
+  metricsToken = '',
+  serveMetrics = true,
+  authFailures,
 }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use(createRequestId(), createAccessLog({ logger }), createRequestMetrics(metrics), createCors({ origins: corsOrigins }));
+  app.use(createRequestId(), createAccessLog({ logger }), createRequestMetrics(metrics), createCors({ origins: corsOrigins }), createLimitHeaders());
   app.onError(createErrorHook());
   app.notFound(createNotFound());
 
   app.get('/healthz', createHealthRoute(health));
-  app.get('/metrics', createMetricsRoute(metrics.registry));
-  const filesRoute = createFilesRoute({ tus, ietf, download: createDownloadRoute(store), link: createLinkRoute({ store, links }), links, metrics, authorize });
+  if (serveMetrics) app.get('/metrics', createMetricsRoute(metrics.registry, { token: metricsToken }));
   // Authentication covers the upload and import APIs; /, /healthz and /schemas (public metadata: names and columns) need none.
-  const authenticateUploads = createAuthenticate(authenticate, { uploads: true });
-  for (const path of ['/files', '/files/', '/files/:id', '/files/:id/link']) app.all(path, authenticateUploads, filesRoute);
-  app.use('/imports', createAuthenticate(authenticate));
-  app.use('/imports/*', createAuthenticate(authenticate));
+  // Rate limits run after it, so an owner is one subject wherever it connects from.
+  const limit = rateLimit === undefined ? [] : [createRateLimit(rateLimit)];
+  const filesRoute = createFilesRoute({ tus, ietf, download: createDownloadRoute(store), link: createLinkRoute({ store, links }), links, metrics, authorize });
+  const authenticateUploads = createAuthenticate(authenticate, { uploads: true, failures: authFailures });
+  for (const path of ['/files', '/files/', '/files/:id', '/files/:id/link']) app.all(path, authenticateUploads, ...limit, filesRoute);
+  for (const path of ['/imports', '/imports/*']) app.use(path, createAuthenticate(authenticate, { failures: authFailures }), ...limit);
   app.use('/imports', createAuthorizeImports(authorize));
   app.use('/imports/*', createAuthorizeImports(authorize));
   app.route('/imports', createImportsRoutes(imports));

@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import { type AppError, isAppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
+import { type BodyAdmission, OPEN_ADMISSION, type UploadAdmission } from './admission.js';
 import { verifyChecksumBody } from './checksum-body.js';
 import type { ChecksumRequest } from './checksum-request.js';
 import type { UploadEvents } from './events.js';
@@ -58,6 +59,8 @@ export interface UploadAppenderOptions {
   events: UploadEvents;
   /** How long a body may go on after another request asked for its lock. */
   lockDrainTimeoutMs?: number;
+  /** Quotas and the disk guard: where they stop a body (see UploadAdmission). */
+  admission?: UploadAdmission;
 }
 
 /** The write and finish path every protocol's creation and append share. */
@@ -84,7 +87,14 @@ export function tooMuch(length: number | undefined): AppError {
   return appError(length !== undefined ? 'UPLOAD_LENGTH_EXCEEDED' : 'UPLOAD_TOO_LARGE');
 }
 
-export function createUploadAppender({ store, locker, finishUpload, events, lockDrainTimeoutMs = 3000 }: UploadAppenderOptions): UploadAppender {
+export function createUploadAppender({
+  store,
+  locker,
+  finishUpload,
+  events,
+  lockDrainTimeoutMs = 3000,
+  admission = OPEN_ADMISSION,
+}: UploadAppenderOptions): UploadAppender {
   /**
    * Appends the body. A body that goes beyond the limit is stored up to it and then refused;
    * a client that goes away keeps what arrived. Either may have completed the upload, and
@@ -126,6 +136,18 @@ export function createUploadAppender({ store, locker, finishUpload, events, lock
     }
   }
 
+  /**
+   * A body a limit stopped (quota, disk guard, a full disk) kept what arrived before it (or,
+   * with a checksum, was rolled back): the request fails with the limit's error, which says
+   * how far the upload got. After a failure the upload is read again for the true offset.
+   */
+  async function stoppedByAdmission(outcome: AppendOutcome, admitted: BodyAdmission): Promise<AppendOutcome> {
+    const current = outcome.error === undefined ? outcome.upload : await store.readUpload(outcome.upload.id).catch(() => outcome.upload);
+    admitted.done(current);
+    const stopped = admitted.stopped(outcome.error);
+    return stopped === undefined || outcome.finishedNow ? outcome : { ...outcome, error: stopped };
+  }
+
   return {
     async append({ signal, principal, body, onBytesReceived, readTrailer }, id, prepare) {
       const stop = new AbortController();
@@ -139,11 +161,13 @@ export function createUploadAppender({ store, locker, finishUpload, events, lock
         return await withUploadLock(locker, id, { signal, onReleaseRequested }, async () => {
           // The owner check comes first, before any protocol rule could tell the upload exists.
           const target = await prepare(await readVisibleUpload(store, id, principal));
-          const source = readBody(body, { stop: stop.signal, onBytesReceived });
-          return appendBody(
+          const admitted = admission.admitBody(target.upload);
+          const source = readBody(admitted.limit(body), { stop: stop.signal, onBytesReceived });
+          const outcome = await appendBody(
             target,
             target.checksum === undefined ? source : verifyChecksumBody(source, target.checksum, { maxBytes: target.maxBytes, stop: stop.signal, readTrailer }),
           );
+          return stoppedByAdmission(outcome, admitted);
         });
       } finally {
         clearTimeout(drainTimer);

@@ -1,3 +1,4 @@
+import { admittedStore, OPEN_ADMISSION, type UploadAdmission } from './admission.js';
 import { createUploadAppender, type UploadAppender, type UploadRequest } from './append.js';
 import type { UploadEvents } from './events.js';
 import { createFinishUpload, type FinishUpload } from './finish.js';
@@ -12,6 +13,8 @@ export interface UploadEngineOptions {
   events: UploadEvents;
   /** How long a body may go on after another request asked for its lock. */
   lockDrainTimeoutMs?: number;
+  /** Quotas and the disk guard (src/limits); everything is admitted by default. */
+  admission?: UploadAdmission;
 }
 
 export interface TerminateOptions extends UploadRequest {
@@ -45,9 +48,10 @@ export interface UploadEngine extends UploadAppender {
   terminate(id: string, options: TerminateOptions): Promise<void>;
 }
 
-export function createUploadEngine({ store, locker, events, lockDrainTimeoutMs }: UploadEngineOptions): UploadEngine {
+export function createUploadEngine({ store: rawStore, locker, events, lockDrainTimeoutMs, admission = OPEN_ADMISSION }: UploadEngineOptions): UploadEngine {
+  const store = admittedStore(rawStore, admission);
   const finishUpload = createFinishUpload({ store, events });
-  const appender = createUploadAppender({ store, locker, events, finishUpload, lockDrainTimeoutMs });
+  const appender = createUploadAppender({ store, locker, events, finishUpload, lockDrainTimeoutMs, admission });
   return {
     store,
     locker,
@@ -56,7 +60,15 @@ export function createUploadEngine({ store, locker, events, lockDrainTimeoutMs }
     append: appender.append,
     settle: appender.settle,
     async create(upload) {
-      await store.createUpload(upload);
+      // A quota or a full disk refuses the creation before anything is recorded.
+      const ticket = await admission.admitCreation(upload.owner, upload.size);
+      try {
+        await store.createUpload(upload);
+      } catch (error) {
+        ticket.cancel();
+        throw error;
+      }
+      ticket.commit(upload.id);
       await events.emit('created', upload);
     },
     readLocked(id, { signal, principal }) {

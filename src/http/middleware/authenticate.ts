@@ -1,12 +1,17 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Authenticate } from '../../auth/authenticator.js';
 import { ANONYMOUS, type Principal } from '../../auth/principal.js';
+import { isAppError } from '../../errors/app-error.js';
+import type { AuthFailureLimit } from '../../limits/auth-failures.js';
 import type { AppEnv } from '../context.js';
 import { isSignedLinkRequest } from '../files/download-links.js';
+import { clientIpOf } from './rate-limit.js';
 
 export interface AuthenticateOptions {
   /** /files: a refusal carries the headers of the request's upload protocol, as every other /files error does. */
   uploads?: boolean;
+  /** Failed authentications per client IP: an address over the limit is refused (429) before its credential is read. */
+  failures?: AuthFailureLimit;
 }
 
 /**
@@ -16,15 +21,17 @@ export interface AuthenticateOptions {
  * (OPTIONS) needs no credential: a browser sends none with a preflight. A signed download
  * link is its own credential (the files route verifies it): it stays anonymous here.
  */
-export function createAuthenticate(authenticate: Authenticate, { uploads = false }: AuthenticateOptions = {}): MiddlewareHandler<AppEnv> {
+export function createAuthenticate(authenticate: Authenticate, { uploads = false, failures }: AuthenticateOptions = {}): MiddlewareHandler<AppEnv> {
   return async function authenticateRequest(c, next) {
     if (c.req.method === 'OPTIONS' || isSignedLinkRequest(c.req.raw)) {
       c.set('principal', ANONYMOUS);
     } else {
       try {
+        await failures?.checkAuthFailures(clientIpOf(c));
         c.set('principal', await authenticate(c.req.raw.headers));
       } catch (error) {
         if (uploads) markUploadProtocol(c);
+        if (failures !== undefined && isAppError(error) && error.status === 401) await failures.recordAuthFailure(clientIpOf(c));
         throw error;
       }
     }
