@@ -9,7 +9,7 @@ import { isAppError } from '../../src/errors/app-error.js';
  * failure fast-check prints the seed and the path of the counterexample.
  */
 export const FUZZ_RUNS = positiveInteger(process.env.FUZZ_RUNS) ?? 200;
-const FUZZ_SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
+const FUZZ_SEED = integer(process.env.FUZZ_SEED);
 
 /** The longest one parser call may take on one input: a bound against loops and super-linear backtracking, not a sleep. */
 export const PARSER_BUDGET_MS = 100;
@@ -30,20 +30,29 @@ export function testTimeout(perCaseMs: number, runs = FUZZ_RUNS): number {
 /**
  * Calls a parser on hostile input: it returns, or throws an AppError (a 4xx the error hook
  * answers), within the time budget. Anything else it throws fails the case with that error.
+ * A call over budget is timed again (twice): an input that is slow to parse stays slow, a
+ * garbage collection or a busy machine does not.
  */
 export function parsesOrRefuses<T>(parse: () => T, budgetMs = PARSER_BUDGET_MS): { value: T } | { refused: string } {
-  const started = performance.now();
-  let outcome: { value: T } | { refused: string };
+  let fastest = Number.POSITIVE_INFINITY;
+  let outcome: { value: T } | { refused: string } | undefined;
+  for (let attempt = 0; attempt < 3 && fastest > budgetMs; attempt += 1) {
+    const started = performance.now();
+    outcome = callOnce(parse);
+    fastest = Math.min(fastest, performance.now() - started);
+  }
+  assert.ok(fastest <= budgetMs, `the parser took ${fastest.toFixed(1)} ms at best (budget ${budgetMs} ms)`);
+  return outcome!;
+}
+
+function callOnce<T>(parse: () => T): { value: T } | { refused: string } {
   try {
-    outcome = { value: parse() };
+    return { value: parse() };
   } catch (error) {
     if (!isAppError(error)) throw error;
     assert.ok(error.status >= 400 && error.status < 500, `a refusal of input is a 4xx, not ${error.status} (${error.code})`);
-    outcome = { refused: error.code };
+    return { refused: error.code };
   }
-  const elapsed = performance.now() - started;
-  assert.ok(elapsed <= budgetMs, `the parser took ${elapsed.toFixed(1)} ms (budget ${budgetMs} ms)`);
-  return outcome;
 }
 
 /** The value of a call that must succeed, within the time budget. */
@@ -54,6 +63,12 @@ export function parses<T>(parse: () => T, budgetMs = PARSER_BUDGET_MS): T {
 }
 
 function positiveInteger(value: string | undefined): number | undefined {
-  if (value === undefined || !/^[1-9]\d*$/.test(value)) return undefined;
+  if (value === undefined || !/^[1-9]\d{0,8}$/.test(value)) return undefined;
+  return Number(value);
+}
+
+/** A seed as fast-check prints it (a 32-bit integer, maybe negative). */
+function integer(value: string | undefined): number | undefined {
+  if (value === undefined || !/^-?\d{1,10}$/.test(value)) return undefined;
   return Number(value);
 }
