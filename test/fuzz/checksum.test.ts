@@ -47,7 +47,7 @@ describe('Upload-Checksum under hostile input', () => {
     );
     fc.assert(
       fc.property(fields, (values) => {
-        const headers = new Headers(Object.entries(values).map(([name, value]) => [name, asHeaderValue(value)]));
+        const headers = new Headers(Object.entries(values).map(([name, value]): [string, string] => [name, asHeaderValue(value)]));
         const outcome = parsesOrRefuses(() => readChecksumRequest(headers));
         if ('refused' in outcome) assert.ok(CHECKSUM_CODES.includes(outcome.refused), outcome.refused);
         else if (outcome.value?.trailer) assert.equal(headers.get('content-length'), null);

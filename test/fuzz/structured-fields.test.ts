@@ -59,7 +59,7 @@ const ietfHeaders = fc
     },
     { requiredKeys: [] },
   )
-  .map((fields) => new Headers(Object.entries(fields).map(([name, value]) => [name, asHeaderValue(value)])));
+  .map((fields) => new Headers(Object.entries(fields).map(([name, value]): [string, string] => [name, asHeaderValue(value)])));
 
 describe('Structured Field items under hostile input', () => {
   it('an Integer Item is a non-negative integer of at most 15 digits, or ignored; never a throw', { timeout: testTimeout(1) }, () => {
