@@ -6,7 +6,7 @@ import { createFerry, type Ferry } from '../../src/ferry.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { makeTestConfig } from '../support/config.js';
 import { anyText, asHeaderValue, base64EdgeCase, base64Value, hostile, integerDigits } from './arbitraries.js';
-import { fuzzParameters, REQUEST_BUDGET_MS, testTimeout } from './fuzz-settings.js';
+import { FUZZ_RUNS, fuzzParameters, REQUEST_BUDGET_MS, testTimeout } from './fuzz-settings.js';
 
 /**
  * The whole app (createFerry: middleware, the /files route table, both protocols, the error
@@ -14,6 +14,8 @@ import { fuzzParameters, REQUEST_BUDGET_MS, testTimeout } from './fuzz-settings.
  * header values, alone or a few in a row on one upload. Every answer is below 500, and every
  * error is a JSON body with a code and a message, within the time budget.
  */
+/** A case is up to four requests through the store (fsync included): half the runs of a parser property. */
+const APP_RUNS = Math.max(1, Math.round(FUZZ_RUNS / 2));
 const METHODS = ['POST', 'HEAD', 'PATCH', 'DELETE', 'GET', 'OPTIONS', 'PUT'] as const;
 const uploadId = fc.stringMatching(/^[0-9a-f]{32}$/);
 
@@ -140,7 +142,7 @@ describe('/files under hostile requests (the real app and store)', () => {
     assert.equal(typeof body.error?.message, 'string', `${where}: error message in ${text}`);
   }
 
-  it('answers every request below 500, errors as JSON, within the time budget', { timeout: testTimeout(50) }, async () => {
+  it('answers every request below 500, errors as JSON, within the time budget', { timeout: testTimeout(50, APP_RUNS) }, async () => {
     await fc.assert(
       fc.asyncProperty(target, fc.array(request, { minLength: 1, maxLength: 3 }), async (aim, requests) => {
         const path = aim.kind === 'path' ? aim.path : await createTarget(aim.create);
@@ -152,7 +154,7 @@ describe('/files under hostile requests (the real app and store)', () => {
           await checkAnswer(method, path, { method, headers, body: withBody ? body : undefined });
         }
       }),
-      fuzzParameters({ timeout: REQUEST_BUDGET_MS }),
+      fuzzParameters({ numRuns: APP_RUNS, timeout: REQUEST_BUDGET_MS }),
     );
   });
 
