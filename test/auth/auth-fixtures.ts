@@ -35,7 +35,9 @@ export function unsignedToken(claims: JWTPayload = {}): string {
   return `${encode({ alg: 'none', typ: 'JWT' })}.${encode({ sub: 'alice', iss: ISSUER, aud: AUDIENCE, exp: nowSeconds() + 3600, ...claims })}.`;
 }
 
-export const JWT_SETTINGS: Partial<Config> = { auth: 'jwt', jwtSecret: SECRET, jwtIssuer: ISSUER, jwtAudience: AUDIENCE };
+// These suites send many bad credentials from one address on purpose: the auth-failure limit
+// (on by default) has its own test in auth-failure-limit.test.ts.
+export const JWT_SETTINGS: Partial<Config> = { auth: 'jwt', jwtSecret: SECRET, jwtIssuer: ISSUER, jwtAudience: AUDIENCE, rateAuthFailuresPerMinute: 0 };
 
 /** A ferry with FERRY_AUTH=jwt (HS256 with SECRET, issuer and audience checked unless `overrides` say otherwise), logging at info into `logs`. */
 export function startJwtFerry(overrides: Partial<Config> = {}, options: FerryOptions = {}): Promise<TestFerry> {
