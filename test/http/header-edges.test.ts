@@ -17,7 +17,8 @@ import {
   TUS,
 } from './harness.js';
 
-const test: TestFerry = await startFerry();
+// The disk guard would refuse a declared length beyond the free space (507): these cases are about parsing.
+const test: TestFerry = await startFerry({ minFreeBytes: 0 });
 const IETF = { 'Upload-Draft-Interop-Version': '8' } as const;
 const PARTIAL = { 'Content-Type': 'application/partial-upload' } as const;
 
