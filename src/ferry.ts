@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
-import { type Authenticate, createAuthenticator } from './auth/authenticator.js';
+import { type Authenticate, createAuthenticator, createAuthorizer } from './auth/authenticator.js';
 import { isLoopbackHost } from './config/auth-parsers.js';
 import type { Config } from './config/settings.js';
 import { createSchemaRegistry, loadSchemasDir, type SchemaRegistry } from './csv/schema/index.js';
@@ -92,7 +92,7 @@ export function createFerry(
     onUploadFinished,
     lockDrainTimeoutMs,
     authenticate = createAuthenticator(config),
-    authorize,
+    authorize = createAuthorizer(config),
     limits: limitOverrides,
   }: FerryOptions = {},
 ): Ferry {

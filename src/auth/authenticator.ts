@@ -1,4 +1,7 @@
 import type { Config } from '../config/settings.js';
+import { type Authorize, authorizeClaims } from '../http/authorize.js';
+import { createHookAuthorize, HOOK_PENDING } from './hook-authorize.js';
+import { createHookClient } from './hook-client.js';
 import { createJwtAuthenticator, type JwtKeySource } from './jwt-authenticator.js';
 import { JWKS_DEFAULT_ALGORITHMS, readPublicKeyFile } from './key-algorithms.js';
 import { ANONYMOUS, type Principal } from './principal.js';
@@ -7,6 +10,8 @@ import { ANONYMOUS, type Principal } from './principal.js';
 export type Authenticate = (headers: Headers) => Principal | Promise<Principal>;
 
 export type AuthConfig = Pick<Config, 'auth' | 'jwtSecret' | 'jwtPublicKeyFile' | 'jwksUrl' | 'jwtAlgorithms' | 'jwtIssuer' | 'jwtAudience'>;
+
+export type HookConfig = Pick<Config, 'auth' | 'authHookUrl' | 'authHookTimeoutMs' | 'authHookCacheMs' | 'authHookHeaders'>;
 
 export interface AuthenticatorOptions {
   /** See JwtAuthenticatorOptions (tests shorten it). */
@@ -22,6 +27,8 @@ export const authenticateNobody: Authenticate = async () => ANONYMOUS;
  */
 export function createAuthenticator(config: AuthConfig, { jwksCooldownMs }: AuthenticatorOptions = {}): Authenticate {
   if (config.auth === 'none') return authenticateNobody;
+  // The hook decides once the scope is known (createAuthorizer): until then, a principal that may do nothing.
+  if (config.auth === 'hook') return async () => HOOK_PENDING;
   const { keys, algorithms } = keySourceOf(config);
   return createJwtAuthenticator({
     keys,
@@ -39,4 +46,17 @@ function keySourceOf(config: AuthConfig): { keys: JwtKeySource; algorithms: read
     return { keys: { kind: 'public-key', key }, algorithms: defaults };
   }
   return { keys: { kind: 'jwks', url: config.jwksUrl }, algorithms: JWKS_DEFAULT_ALGORITHMS };
+}
+
+/**
+ * The authorization seam the settings ask for: with FERRY_AUTH=hook the hook (which also
+ * names the principal), else the token's claims (none of which an anonymous principal has).
+ */
+export function createAuthorizer(config: HookConfig): Authorize {
+  if (config.auth !== 'hook') return authorizeClaims;
+  return createHookAuthorize({
+    ask: createHookClient({ url: config.authHookUrl, timeoutMs: config.authHookTimeoutMs }),
+    headers: config.authHookHeaders,
+    cacheMs: config.authHookCacheMs,
+  });
 }

@@ -2,7 +2,7 @@ import { HMAC_ALGORITHMS, type PublicKey, readPublicKeyFile } from '../auth/key-
 import type { ConfigProblem } from './load-config.js';
 import type { Config } from './settings.js';
 
-type AuthSettings = Pick<Config, 'auth' | 'jwtSecret' | 'jwtPublicKeyFile' | 'jwksUrl' | 'jwtAlgorithms' | 'jwtIssuer' | 'jwtAudience'>;
+type AuthSettings = Pick<Config, 'auth' | 'jwtSecret' | 'jwtPublicKeyFile' | 'jwksUrl' | 'jwtAlgorithms' | 'jwtIssuer' | 'jwtAudience' | 'authHookUrl'>;
 
 const SOURCES = [
   { name: 'jwtSecret', env: 'FERRY_JWT_SECRET', flag: '--jwt-secret' },
@@ -17,9 +17,21 @@ const HMAC: readonly string[] = HMAC_ALGORITHMS;
  * parsed): FERRY_AUTH=jwt needs exactly one key source, a public key file must hold a public
  * key, and an explicit algorithm list must fit the key. A key source given while
  * FERRY_AUTH=none is a problem too: the operator meant to protect the server and it would not be.
+ * FERRY_AUTH=hook needs FERRY_AUTH_HOOK_URL, and a hook URL is only for that mode.
  * `unparsed`: the settings that have a problem of their own.
  */
 export function authSettingProblems(settings: Partial<AuthSettings>, unparsed: ReadonlySet<string>): ConfigProblem[] {
+  if (unparsed.has('authHookUrl')) return [];
+  const hookUrl = settings.authHookUrl ?? '';
+  if (settings.auth === 'hook') {
+    return hookUrl === '' ? [problem('--auth / FERRY_AUTH', 'is hook: give FERRY_AUTH_HOOK_URL, the URL ferry asks before it acts')] : [];
+  }
+  if (hookUrl !== '')
+    return [problem('--auth / FERRY_AUTH', `is ${settings.auth ?? 'none'}, yet FERRY_AUTH_HOOK_URL is set: set FERRY_AUTH=hook to use it, or unset it`)];
+  return keySourceProblems(settings, unparsed);
+}
+
+function keySourceProblems(settings: Partial<AuthSettings>, unparsed: ReadonlySet<string>): ConfigProblem[] {
   // A key source that did not parse is reported already: counting sources without it would add a second, misleading problem.
   if (SOURCES.some((source) => unparsed.has(source.name))) return [];
   const given = SOURCES.filter((source) => (settings[source.name] ?? '') !== '');

@@ -2,17 +2,16 @@ import { JWT_ALGORITHMS } from '../auth/key-algorithms.js';
 
 /** Value parsers of the authentication settings. Each returns the value or throws a plain message that never quotes a secret. */
 
-export type AuthMode = 'none' | 'jwt';
+export type AuthMode = 'none' | 'jwt' | 'hook';
 
 /** The smallest HS256 secret: a key as long as the hash output (RFC 7518, section 3.2). */
 export const MIN_SECRET_BYTES = 32;
 
-/** `none` or `jwt`. `hook` (an external service that vouches for a request) is planned, not built. */
+/** `none`, `jwt`, or `hook` (your app answers, over HTTP, whether a request may go on: docs/security.md). */
 export function parseAuthMode(raw: string): AuthMode {
   const value = raw.trim().toLowerCase();
-  if (value === 'none' || value === 'jwt') return value;
-  if (value === 'hook') throw new Error('"hook" is not implemented yet: use none or jwt');
-  throw new Error(`"${raw}" is not one of none, jwt`);
+  if (value === 'none' || value === 'jwt' || value === 'hook') return value;
+  throw new Error(`"${raw}" is not one of none, jwt, hook`);
 }
 
 /** Empty, or a secret of at least MIN_SECRET_BYTES bytes. */
@@ -54,4 +53,29 @@ export function parseJwksUrl(raw: string): string {
 export function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
   return bare === 'localhost' || bare === '::1' || /^127(?:\.\d{1,3}){3}$/.test(bare);
+}
+
+/** Empty, or the http(s) URL of the authorization hook. */
+export function parseHookUrl(raw: string): string {
+  if (raw === '') return '';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`"${raw}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`"${raw}" must be an http or https URL`);
+  return url.href;
+}
+
+/** A comma-separated list of request header names forwarded to the hook, lower-cased. */
+export function parseHookHeaders(raw: string): string[] {
+  const names = raw
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
+  for (const name of names) {
+    if (!/^[!#$%&'*+.^`|~0-9a-z-]+$/.test(name)) throw new Error(`"${name}" is not a header name`);
+  }
+  return names;
 }

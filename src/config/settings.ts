@@ -1,4 +1,4 @@
-import { parseAuthMode, parseJwksUrl, parseJwtAlgorithms, parseJwtSecret } from './auth-parsers.js';
+import { parseAuthMode, parseHookHeaders, parseHookUrl, parseJwksUrl, parseJwtAlgorithms, parseJwtSecret } from './auth-parsers.js';
 import { parseByteSize, parseChoice, parseDatabaseUrl, parseHttpUrlOrEmpty, parseInteger, parseLinkSecret, parseOrigins, parseString } from './parsers.js';
 
 /**
@@ -72,7 +72,7 @@ export const SETTINGS = {
     '--auth',
     'FERRY_AUTH',
     'none',
-    '"none": every request is anonymous (local use only); "jwt": /files and /imports need Authorization: Bearer <JWT> (docs/security.md).',
+    '"none": every request is anonymous (local use only); "jwt": /files and /imports need Authorization: Bearer <JWT>; "hook": FERRY_AUTH_HOOK_URL answers (docs/security.md).',
     parseAuthMode,
   ),
   jwtSecret: setting(
@@ -105,6 +105,34 @@ export const SETTINGS = {
   ),
   jwtIssuer: setting('--jwt-issuer', 'FERRY_JWT_ISSUER', '', 'The iss a token must carry. Empty: not checked.', parseString),
   jwtAudience: setting('--jwt-audience', 'FERRY_JWT_AUDIENCE', '', 'The aud a token must carry. Empty: not checked.', parseString),
+  authHookUrl: setting(
+    '--auth-hook-url',
+    'FERRY_AUTH_HOOK_URL',
+    '',
+    'FERRY_AUTH=hook: the URL ferry POSTs each /files and /imports request to (action, upload, forwarded headers) before acting.',
+    parseHookUrl,
+  ),
+  authHookTimeoutMs: setting(
+    '--auth-hook-timeout-ms',
+    'FERRY_AUTH_HOOK_TIMEOUT_MS',
+    '2000',
+    'The longest wait for one hook answer; a timeout is tried once more, then the request is refused (503).',
+    parseInteger(1, 60_000),
+  ),
+  authHookCacheMs: setting(
+    '--auth-hook-cache-ms',
+    'FERRY_AUTH_HOOK_CACHE_MS',
+    '5000',
+    'How long a hook answer is reused for the same credential, upload and action (creations are never reused). 0: never.',
+    parseInteger(0, 3_600_000),
+  ),
+  authHookHeaders: setting(
+    '--auth-hook-headers',
+    'FERRY_AUTH_HOOK_HEADERS',
+    'Authorization,Cookie',
+    'Comma-separated request headers forwarded to the hook (their values are never logged).',
+    parseHookHeaders,
+  ),
   shutdownTimeoutMs: setting(
     '--shutdown-timeout-ms',
     'FERRY_SHUTDOWN_TIMEOUT_MS',

@@ -66,6 +66,9 @@ export const ERROR_CATALOGUE = {
     status: 411,
     message: 'The token limits the upload size (ferry_max_size): declare the length when creating the upload (Upload-Length).',
   },
+  // the authorization hook (FERRY_AUTH=hook, src/auth/hook-*.ts); a denial carries the hook's own 4xx status and message
+  AUTH_HOOK_DENIED: { status: 403, message: 'The authorization hook refused this request.' },
+  AUTH_HOOK_UNAVAILABLE: { status: 503, message: 'The authorization hook cannot be reached or gave no usable answer; retry after Retry-After seconds.' },
   // aggregator
   AGG_CLOSED: { status: 503, message: 'The writer is closed.' },
   AGG_WRITE_FAILED: { status: 500, message: 'Writing a chunk failed.' },

@@ -61,7 +61,13 @@ describe('authentication settings', () => {
       env: () => ({ FERRY_JWT_SECRET: SECRET }),
       problems: [/FERRY_AUTH: is none .* FERRY_JWT_SECRET is set/],
     },
-    { name: 'hook (not built yet)', env: () => ({ FERRY_AUTH: 'hook' }), problems: [/FERRY_AUTH: "hook" is not implemented yet/] },
+    { name: 'hook without a URL', env: () => ({ FERRY_AUTH: 'hook' }), problems: [/FERRY_AUTH: is hook: give FERRY_AUTH_HOOK_URL/] },
+    {
+      name: 'a hook URL with auth none',
+      env: () => ({ FERRY_AUTH_HOOK_URL: 'http://127.0.0.1:9/hook' }),
+      problems: [/FERRY_AUTH: is none, yet FERRY_AUTH_HOOK_URL is set/],
+    },
+    { name: 'a hook URL that is not http', env: () => ({ FERRY_AUTH: 'hook', FERRY_AUTH_HOOK_URL: 'ftp://x/' }), problems: [/must be an http or https URL/] },
     { name: 'an unknown mode', env: () => ({ FERRY_AUTH: 'basic' }), problems: [/FERRY_AUTH: "basic" is not one of none, jwt/] },
     { name: 'a short secret', env: () => ({ FERRY_AUTH: 'jwt', FERRY_JWT_SECRET: 'too-short' }), problems: [/FERRY_JWT_SECRET: must be at least 32 bytes/] },
     {

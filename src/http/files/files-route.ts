@@ -3,7 +3,7 @@ import { appError } from '../../errors/catalogue.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import { ietfDialect } from '../../protocols/ietf/index.js';
 import { UPLOADS_PATH, uploadIdFromPath } from '../../uploads/upload-id.js';
-import type { Authorize, UploadRequestScope } from '../authorize.js';
+import { type Authorize, headersWithMetadata, type UploadRequestScope } from '../authorize.js';
 import type { AppEnv } from '../context.js';
 import { principalOf } from '../middleware/authenticate.js';
 import { type DownloadLinks, isSignedLinkRequest } from './download-links.js';
@@ -55,10 +55,16 @@ export function createFilesRoute({ metrics, authorize, links, ...tableOptions }:
     // passed this step and the owner check (POST /files/<id>/link), so verifying it stands in
     // for both. Anything else goes through the authorization step.
     const linkVerified = target === 'upload' && action === 'download' && isSignedLinkRequest(c.req.raw);
+    let headers = c.req.raw.headers;
     if (linkVerified) links.verify(id, new URL(c.req.url).searchParams);
-    else await authorize(scope, principalOf(c), c.req.raw.headers);
+    else {
+      // The step may name who the request speaks for, and a creation's metadata (FERRY_AUTH=hook).
+      const outcome = await authorize(scope, principalOf(c), headers);
+      if (outcome !== undefined) c.set('principal', outcome.principal);
+      if (outcome?.metadata !== undefined) headers = headersWithMetadata(headers, outcome.metadata);
+    }
 
-    const call: FilesCall = { c, headers: c.req.raw.headers, signal: c.req.raw.signal, principal: principalOf(c), id, linkVerified, body: NO_BODY };
+    const call: FilesCall = { c, headers, signal: c.req.raw.signal, principal: principalOf(c), id, linkVerified, body: NO_BODY };
     const handle = (routed: FilesCall) => (dialect === undefined ? route.tus.handle(routed) : route.ietf.handle(routed, dialect));
     return route.readsBody ? withBody(c, call, handle) : handle(call);
   };

@@ -14,7 +14,9 @@ export function createAuthorizeImports(authorize: Authorize): MiddlewareHandler<
       const scope: ImportRequestScope = { kind: 'import', action: c.req.method === 'POST' ? 'create' : 'read' };
       // Only a token narrowed to some schemas needs the schema before the route runs.
       if (scope.action === 'create' && principal.schemas !== undefined) scope.schema = await peekSchema(c);
-      await authorize(scope, principal, c.req.raw.headers);
+      // The step may name who the request speaks for (FERRY_AUTH=hook).
+      const outcome = await authorize(scope, principal, c.req.raw.headers);
+      if (outcome !== undefined) c.set('principal', outcome.principal);
     }
     await next();
   };

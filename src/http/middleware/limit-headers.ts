@@ -6,7 +6,8 @@ import type { AppEnv } from '../context.js';
 /**
  * The header fields a refusal by a limit needs, taken from its error's details once the
  * error hook has answered: a 429 gets Retry-After and the RateLimit fields (whoever threw
- * it: the rate limits, or authentication on too many failures); a body stopped by a quota
+ * it: the rate limits, or authentication on too many failures), and so does a 503 that says
+ * when to retry (the authorization hook unavailable); a body stopped by a quota
  * or the disk guard (403, 507) gets Upload-Offset, how far it got, so the client resumes there.
  */
 export function createLimitHeaders(): MiddlewareHandler<AppEnv> {
@@ -14,7 +15,7 @@ export function createLimitHeaders(): MiddlewareHandler<AppEnv> {
     await next();
     const error = c.error;
     if (!isAppError(error) || error.details === undefined) return;
-    if (error.status === 429) {
+    if (error.status === 429 || error.status === 503) {
       for (const [name, value] of Object.entries(rateLimitedHeaders(error.details))) c.res.headers.set(name, value);
     }
     const { offset } = error.details;
