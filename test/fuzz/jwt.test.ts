@@ -41,8 +41,9 @@ const anyClaimValue: fc.Arbitrary<unknown> = fc.oneof(
 
 /** A JOSE header: the algorithms a mixed-up client or an attacker would name, and odd extras. */
 const joseHeader: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant({ alg: 'HS256', typ: 'JWT' }) },
   {
-    weight: 4,
+    weight: 3,
     arbitrary: fc.record(
       {
         alg: fc.oneof(
@@ -61,9 +62,17 @@ const joseHeader: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 /** Claims: sometimes fine, often with exp/nbf/iat/sub or a ferry_* claim of the wrong type; or JSON that is not an object. */
+const CLAIM_NAMES = ['sub', 'exp', 'nbf', 'iat', 'iss', 'aud', 'ferry_actions', 'ferry_max_size', 'ferry_schemas'] as const;
 const claims: fc.Arbitrary<unknown> = fc.oneof(
+  // Valid claims with one of them (or none) replaced by a value of any type.
   {
-    weight: 4,
+    weight: 3,
+    arbitrary: fc
+      .tuple(fc.option(fc.constantFrom(...CLAIM_NAMES), { nil: undefined }), anyClaimValue)
+      .map(([name, value]) => ({ sub: 'alice', exp: NOW_SECONDS + 3600, ...(name === undefined ? {} : { [name]: value }) })),
+  },
+  {
+    weight: 3,
     arbitrary: fc.record(
       {
         sub: fc.oneof(fc.constantFrom('alice', 'bob'), anyClaimValue),
@@ -97,9 +106,9 @@ const token: fc.Arbitrary<{ text: string; signedWith: Signature }> = fc
   .record({
     header: fc.oneof({ weight: 4, arbitrary: joseHeader.map((value) => base64url(JSON.stringify(value) ?? 'null')) }, { weight: 1, arbitrary: badSegment }),
     payload: fc.oneof({ weight: 4, arbitrary: claims.map((value) => base64url(JSON.stringify(value) ?? 'null')) }, { weight: 1, arbitrary: badSegment }),
-    signedWith: fc.constantFrom<Signature>('right-secret', 'wrong-secret', 'garbage', 'empty'),
+    signedWith: fc.constantFrom<Signature>('right-secret', 'right-secret', 'right-secret', 'wrong-secret', 'garbage', 'empty'),
     garbage: badSegment,
-    extraSegments: fc.array(badSegment, { maxLength: 2 }),
+    extraSegments: fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(badSegment, { minLength: 1, maxLength: 2 }) }),
   })
   .map(({ header, payload, signedWith, garbage, extraSegments }) => {
     const input = `${header}.${payload}`;
@@ -121,7 +130,11 @@ const authorization: fc.Arbitrary<{ value: string; signedWith: Signature | 'none
   {
     weight: 6,
     arbitrary: fc
-      .tuple(fc.constantFrom(...SCHEMES), fc.constantFrom(' ', '  ', ''), token)
+      .tuple(
+        fc.oneof({ weight: 3, arbitrary: fc.constant('Bearer') }, { weight: 1, arbitrary: fc.constantFrom(...SCHEMES) }),
+        fc.constantFrom(' ', ' ', ' ', '  ', ''),
+        token,
+      )
       .map(([scheme, space, { text, signedWith }]) => ({ value: `${scheme}${space}${text}`, signedWith })),
   },
   { weight: 2, arbitrary: hostile(fc.constant('Bearer a.b.c')).map((value) => ({ value, signedWith: 'none' as const })) },
