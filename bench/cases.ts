@@ -143,7 +143,12 @@ async function cleanUp(ctx: ClientContext, server: ServerProcess, spec: BenchCas
 /** Runs one case against one server, measures it, verifies and removes what it stored. */
 export async function runCase(server: ServerProcess, spec: BenchCase): Promise<Measurement> {
   const agent = new Agent({ keepAlive: true, maxSockets: SMALL_CONCURRENCY });
-  const ctx: ClientContext = { baseUrl: server.baseUrl, agent, signal: AbortSignal.timeout(CASE_TIMEOUT_MS) };
+  const ctx: ClientContext = {
+    baseUrl: server.baseUrl,
+    agent,
+    signal: AbortSignal.timeout(CASE_TIMEOUT_MS),
+    headers: server.spec.clientHeaders ?? {},
+  };
   // Every request in flight listens on the case deadline.
   setMaxListeners(4 * SMALL_CONCURRENCY, ctx.signal);
   const where = `${spec.title} on ${server.spec.label}`;

@@ -26,7 +26,8 @@ export const USAGE = `usage: npm run bench:upload -- [flags]
                       as the column "ferry @<sha>" (server name baseline), with the targets
                       "ferry ÷ baseline"; e.g. --baseline main --only ferry,baseline
   --only a,b          servers to run: ${SERVER_NAMES.join(', ')}
-                      (default all; baseline only with --baseline)
+                      (default all; baseline only with --baseline); ferry-jwt is ferry with
+                      FERRY_AUTH=jwt, the client sending a bearer token on every request
   --checksum ALG      algorithm of the ferry-only case "1 MiB chunks, Upload-Checksum ALG":
                       ${CHECKSUM_ALGORITHMS.join(', ')}, or none to leave it out (default sha1)
   --json PATH         also write the results as JSON to PATH

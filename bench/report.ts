@@ -54,12 +54,12 @@ function medianOf(runs: readonly Measurement[]): Median {
   };
 }
 
-/** Median over runs of ferry's throughput ÷ the best of `others` in the same run (paired, so drift cancels). */
-function pairedRatio(results: Results, caseKey: string, others: readonly ServerName[]): number | undefined {
-  const ferry = results.runs(caseKey, 'ferry');
+/** Median over runs of `subject`'s throughput ÷ the best of `others` in the same run (paired, so drift cancels). */
+function pairedRatio(results: Results, caseKey: string, others: readonly ServerName[], subject: ServerName = 'ferry'): number | undefined {
+  const measured = results.runs(caseKey, subject);
   const present = others.filter((name) => results.has(name));
-  if (ferry.length === 0 || present.length === 0) return undefined;
-  return median(ferry.map((run, index) => run.throughput / Math.max(...present.map((name) => results.runs(caseKey, name)[index].throughput))));
+  if (measured.length === 0 || present.length === 0) return undefined;
+  return median(measured.map((run, index) => run.throughput / Math.max(...present.map((name) => results.runs(caseKey, name)[index].throughput))));
 }
 
 /** Median over runs of ferry's 1 MiB chunks with Upload-Checksum ÷ without, in the same run: what verifying costs. */
@@ -93,10 +93,32 @@ function baselineTargets(results: Results): Target[] {
   ];
 }
 
+/** Present only when ferry-jwt ran: verifying a bearer token on every request should cost little. */
+function authenticationTargets(results: Results): Target[] {
+  if (!results.has('ferry-jwt')) return [];
+  return [
+    {
+      name: 'ferry-jwt ÷ ferry, 10 KiB uploads (uploads/s)',
+      value: pairedRatio(results, 'small-10kib', ['ferry'], 'ferry-jwt'),
+      unit: '×',
+      goal: '≥ 0.90×',
+      met: (v) => v >= 0.9,
+    },
+    {
+      name: 'ferry-jwt ÷ ferry, 1 MiB chunks (MiB/s)',
+      value: pairedRatio(results, 'chunks-1mib', ['ferry'], 'ferry-jwt'),
+      unit: '×',
+      goal: '≥ 0.97×',
+      met: (v) => v >= 0.97,
+    },
+  ];
+}
+
 function targets(results: Results): Target[] {
   const ferryLargeRuns = results.cases.filter((c) => c.kind === 'large').flatMap((c) => results.runs(c.key, 'ferry'));
   return [
     ...baselineTargets(results),
+    ...authenticationTargets(results),
     { name: 'ferry ÷ faster peer, 1 MiB chunks (MiB/s)', value: pairedRatio(results, 'chunks-1mib', PEERS), unit: '×', goal: '≥ 2×', met: (v) => v >= 2 },
     { name: 'ferry ÷ faster peer, 10 KiB uploads (uploads/s)', value: pairedRatio(results, 'small-10kib', PEERS), unit: '×', goal: '≥ 2×', met: (v) => v >= 2 },
     {

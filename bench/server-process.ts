@@ -58,7 +58,7 @@ export class ServerProcess {
     const child = spawn(process.execPath, spec.nodeArgs(HOST, port, dataDir), {
       cwd: spec.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_ENV: 'production' },
+      env: { ...process.env, NODE_ENV: 'production', ...spec.env },
     });
     const server = new ServerProcess(spec, dataDir, port, child);
     if (child.pid === undefined) {

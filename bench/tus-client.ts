@@ -11,6 +11,8 @@ export interface ClientContext {
   baseUrl: string;
   agent: Agent;
   signal: AbortSignal;
+  /** Sent on every request (the server's credentials, if it wants any). */
+  headers: Readonly<Record<string, string>>;
 }
 
 interface Reply {
@@ -27,7 +29,7 @@ function send(
   writeBody?: (req: ClientRequest) => Promise<void>,
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, agent: ctx.agent, signal: ctx.signal, timeout: IDLE_TIMEOUT_MS }, (res) => {
+    const req = request(url, { method, headers: { ...ctx.headers, ...headers }, agent: ctx.agent, signal: ctx.signal, timeout: IDLE_TIMEOUT_MS }, (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => {
         if (body.length < KEPT_BODY_CHARS) body += chunk.toString();

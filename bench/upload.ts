@@ -1,13 +1,15 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { mintToken } from '../src/auth/mint-token.js';
 import { readCommandLine } from './arg-parsers.js';
 import { type BaselineBuild, createBaselineBuild, removeAllBaselinesNow } from './baseline.js';
 import { type BenchCase, benchCases, type Measurement, runCase, runsOn } from './cases.js';
 import { type BenchOptions, parseOptions, USAGE } from './options.js';
 import { Results, renderJson, renderMarkdown } from './report.js';
 import { killAllServersNow, ServerProcess } from './server-process.js';
-import { createBaselineSpec, REPO_ROOT, SERVER_SPECS, type ServerName, type ServerSpec } from './server-specs.js';
+import { BUILT_SERVERS, createBaselineSpec, createFerryJwtSpec, REPO_ROOT, SERVER_SPECS, type ServerName, type ServerSpec } from './server-specs.js';
 
 /**
  * The upload benchmark: ferry against stock @tus/server (two ways), a bare node:http
@@ -61,7 +63,14 @@ async function measure(servers: readonly ServerProcess[], options: BenchOptions,
   return results;
 }
 
-function specOf(name: ServerName, baseline: BaselineBuild | undefined): ServerSpec {
+/** Long enough for any bench run; the secret is fresh each run, so the token dies with it. */
+const TOKEN_TTL_SECONDS = 24 * 3600;
+
+async function specOf(name: ServerName, baseline: BaselineBuild | undefined): Promise<ServerSpec> {
+  if (name === 'ferry-jwt') {
+    const secret = randomBytes(32).toString('base64url');
+    return createFerryJwtSpec(secret, await mintToken({ secret, subject: 'bench', ttlSeconds: TOKEN_TTL_SECONDS }));
+  }
   if (name !== 'baseline') return SERVER_SPECS[name];
   if (baseline === undefined) throw new Error('the baseline server needs --baseline <git-ref>');
   return createBaselineSpec(baseline.directory, baseline.shortCommit);
@@ -70,7 +79,7 @@ function specOf(name: ServerName, baseline: BaselineBuild | undefined): ServerSp
 async function main(): Promise<number> {
   const options = readCommandLine(parseOptions, USAGE);
   if (typeof options === 'number') return options;
-  if (options.servers.includes('ferry')) {
+  if (options.servers.some((name) => BUILT_SERVERS.includes(name))) {
     progress('building ferry (npm run build)…');
     const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     if (build.status !== 0) {
@@ -84,7 +93,7 @@ async function main(): Promise<number> {
     if (options.baseline !== undefined) baseline = createBaselineBuild({ ref: options.baseline, progress });
     const loadBefore = loadavg()[0];
     for (const name of options.servers) {
-      const spec = specOf(name, baseline);
+      const spec = await specOf(name, baseline);
       progress(`starting ${spec.label}…`);
       servers.push(await ServerProcess.start(spec));
     }

@@ -7,7 +7,7 @@ import type { ChecksumRequest } from './checksum-request.js';
 import type { UploadEvents } from './events.js';
 import type { FinishUpload } from './finish.js';
 import { type UploadLocker, withUploadLock } from './locker.js';
-import { readVisibleUpload } from './ownership.js';
+import { readVisibleUpload, refuseInvisibleUpload } from './ownership.js';
 import { type BodySource, readBody } from './read-body.js';
 import { isFinished, type Upload } from './upload.js';
 import type { UploadStore } from './upload-store.js';
@@ -150,6 +150,8 @@ export function createUploadAppender({
 
   return {
     async append({ signal, principal, body, onBytesReceived, readTrailer }, id, prepare) {
+      // Not even queueing on another owner's lock (which would ask its PATCH to let go).
+      await refuseInvisibleUpload(store, id, principal);
       const stop = new AbortController();
       let drainTimer: NodeJS.Timeout | undefined;
       // Another request asking for the lock means this client is probably gone (a half-open

@@ -3,7 +3,7 @@ import { createUploadAppender, type UploadAppender, type UploadRequest } from '.
 import type { UploadEvents } from './events.js';
 import { createFinishUpload, type FinishUpload } from './finish.js';
 import { type UploadLocker, withUploadLock } from './locker.js';
-import { readVisibleUpload } from './ownership.js';
+import { readVisibleUpload, refuseInvisibleUpload } from './ownership.js';
 import type { Upload } from './upload.js';
 import { isDamagedUpload, type UploadStore } from './upload-store.js';
 
@@ -71,10 +71,12 @@ export function createUploadEngine({ store: rawStore, locker, events, lockDrainT
       ticket.commit(upload.id);
       await events.emit('created', upload);
     },
-    readLocked(id, { signal, principal }) {
+    async readLocked(id, { signal, principal }) {
+      await refuseInvisibleUpload(store, id, principal);
       return withUploadLock(locker, id, { signal }, () => readVisibleUpload(store, id, principal));
     },
     async terminate(id, { signal, principal, check }) {
+      await refuseInvisibleUpload(store, id, principal);
       await withUploadLock(locker, id, { signal }, async () => {
         const upload = await readVisibleUpload(store, id, principal).catch((error: unknown) => {
           if (isDamagedUpload(error)) return undefined;

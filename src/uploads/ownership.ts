@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal.js';
+import { isAppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
 import type { Upload } from './upload.js';
 import { isDamagedUpload, type UploadStore } from './upload-store.js';
@@ -26,4 +27,22 @@ export async function readVisibleUpload(store: Pick<UploadStore, 'readUpload'>, 
   });
   if (!canSee(principal, upload.owner)) throw appError('UPLOAD_NOT_FOUND');
   return upload;
+}
+
+/**
+ * The owner check again, before queueing on the upload's lock: a request that waits for the
+ * lock asks the PATCH holding it to let go, so without this anyone who knows an id could cut
+ * another owner's upload short. It answers UPLOAD_NOT_FOUND only (exactly as missing) and
+ * lets every other outcome (a damaged upload, a failed read) reach the check under the lock,
+ * which still decides: ownership is not expected to change, but only the locked read is the
+ * truth. An admin sees everything, so it costs them nothing; for anyone else it is one
+ * readUpload, served from memory while the upload is open (the PATCH hot path).
+ */
+export async function refuseInvisibleUpload(store: Pick<UploadStore, 'readUpload'>, id: string, principal: Principal): Promise<void> {
+  if (principal.admin) return;
+  try {
+    await readVisibleUpload(store, id, principal);
+  } catch (error) {
+    if (isAppError(error, 'UPLOAD_NOT_FOUND')) throw error;
+  }
 }
