@@ -135,7 +135,7 @@ export function createUploadItem(options: UploadItemOptions): UploadItem {
     const id = uploadIdOf(upload.url);
     if (id === undefined) return;
     links.hidden = false;
-    links.replaceChildren(downloadButton(id));
+    links.replaceChildren(downloadButton(id, file.name));
     if (importSchema !== undefined && report === undefined) {
       report = createImportReport({ container: item, importId: importIdOf(id), schema: importSchema });
     }
@@ -176,9 +176,9 @@ export function createUploadItem(options: UploadItemOptions): UploadItem {
 
 /**
  * Download through a signed link (POST /files/<id>/link with the token, then a plain
- * navigation to the link): a link or navigation cannot carry the Authorization header.
+ * link to it): a link or navigation cannot carry the Authorization header.
  */
-function downloadButton(uploadId: string): HTMLElement {
+function downloadButton(uploadId: string, fileName: string): HTMLElement {
   const button = element('button', { type: 'button', class: 'download' }, ['Download the uploaded file']);
   const problem = element('span', { class: 'problem', role: 'status' });
   button.addEventListener('click', async () => {
@@ -186,7 +186,8 @@ function downloadButton(uploadId: string): HTMLElement {
     problem.textContent = '';
     try {
       const link = await requestDownloadLink(uploadId);
-      window.location.assign(new URL(link.url, window.location.href).href);
+      // A same-origin link with `download` saves the file instead of navigating away from the page and its uploads.
+      element('a', { href: new URL(link.url, window.location.href).href, download: fileName }).click();
     } catch (error) {
       problem.textContent = `The download could not start: ${(error as Error).message}`;
     } finally {

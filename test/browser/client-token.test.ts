@@ -90,6 +90,8 @@ describe('the browser page with a token, in Chromium', { skip: chromiumMissing, 
     ]);
     assert.match(download.url(), /[?&]signature=/, 'a signed link, not the token, carried the download');
     assert.ok(!download.url().includes(alice));
+    assert.equal(download.suggestedFilename(), 'owned.bin');
+    assert.equal(page.url(), `${ferry.url}/`, 'the page stays, with its list of uploads');
     assert.equal(sha256(await readFile((await download.path())!)), sha256(file.bytes));
 
     assert.equal(
