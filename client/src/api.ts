@@ -1,3 +1,4 @@
+import { authorizationHeaders } from './session-token.js';
 import type { ErrorBody, ImportState, RejectedRowPage, ReportPage, SchemaDescription, SchemaSummary } from './types.js';
 
 /** A non-2xx answer from ferry's JSON API, with the server's code and message. */
@@ -25,8 +26,11 @@ export function serverMessageOf(text: string | undefined): string | undefined {
   }
 }
 
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url, { headers: { Accept: 'application/json' } });
+/** What a 401 means to the person at the page, whichever request got it. */
+export const SIGN_IN_MESSAGE = 'Sign in: your token is missing or expired. Paste a valid token under “Your token”.';
+
+async function getJson<T>(url: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(url, { ...init, headers: { Accept: 'application/json', ...authorizationHeaders() } });
   const text = await response.text();
   if (!response.ok) {
     let code: string | undefined;
@@ -35,7 +39,8 @@ async function getJson<T>(url: string): Promise<T> {
     } catch {
       code = undefined;
     }
-    throw new ApiError(response.status, code, serverMessageOf(text) ?? `The server answered ${response.status}.`);
+    const message = response.status === 401 ? SIGN_IN_MESSAGE : (serverMessageOf(text) ?? `The server answered ${response.status}.`);
+    throw new ApiError(response.status, code, message);
   }
   return JSON.parse(text) as T;
 }
@@ -83,4 +88,28 @@ export function fetchReport(importId: string, limit = 100): Promise<ReportPage> 
 /** The first `limit` rejected rows, whole, with the file's header. */
 export function fetchRejectedRows(importId: string, limit = 100): Promise<RejectedRowPage> {
   return getJson<RejectedRowPage>(`${importPath(importId)}/rejected-rows?limit=${limit}`);
+}
+
+/** A signed download link: a URL that serves the upload for a few minutes without any header. */
+export interface DownloadLink {
+  url: string;
+  expiresAt: string;
+}
+
+/**
+ * Asks for a signed link to download an upload (POST /files/<id>/link, with the token): a
+ * plain <a href> or a navigation cannot carry the Authorization header, the link needs none.
+ */
+export function requestDownloadLink(uploadId: string): Promise<DownloadLink> {
+  return getJson<DownloadLink>(`/files/${encodeURIComponent(uploadId)}/link`, { method: 'POST', cache: 'no-store' });
+}
+
+/** A file of the page's API (such as errors.csv), fetched with the token, as a Blob. */
+export async function fetchBlob(url: string): Promise<Blob> {
+  const response = await fetch(url, { headers: authorizationHeaders() });
+  if (!response.ok) {
+    const message = response.status === 401 ? SIGN_IN_MESSAGE : (serverMessageOf(await response.text()) ?? `The server answered ${response.status}.`);
+    throw new ApiError(response.status, undefined, message);
+  }
+  return response.blob();
 }

@@ -1,6 +1,7 @@
-import { ApiError, fetchImport, fetchRejectedRows, fetchReport, fetchSchema, importPath } from './api.js';
+import { ApiError, fetchBlob, fetchImport, fetchRejectedRows, fetchReport, fetchSchema, importPath } from './api.js';
 import { element, uniqueId } from './element.js';
 import { formatBytes, percentOf, plural } from './format.js';
+import { readToken } from './session-token.js';
 import type { ImportState, RejectedRow, RejectedRowPage, ReportEntry } from './types.js';
 
 export interface ImportReportOptions {
@@ -100,13 +101,7 @@ export function createImportReport({ container, importId, schema, pollMs = 400, 
       details.append(element('p', { class: 'problem' }, [`The list of errors could not be loaded: ${(error as Error).message}`]));
     }
     if (state.summary.rowsFailed > 0 || state.summary.errorCount > 0) {
-      details.append(
-        element('p', {}, [
-          element('a', { href: `${importPath(state.id)}/errors.csv`, download: `${state.id}-errors.csv`, class: 'errors-csv' }, [
-            'Download the rejected rows (errors.csv)',
-          ]),
-        ]),
-      );
+      details.append(element('p', {}, [errorsCsvLink(`${importPath(state.id)}/errors.csv`, `${state.id}-errors.csv`)]));
     }
   }
 
@@ -331,4 +326,27 @@ function warningList(warnings: readonly ReportEntry[]): HTMLElement {
       warnings.map((entry) => element('li', {}, [entry.message])),
     ),
   ]);
+}
+
+/**
+ * The errors.csv link. With a token, a click fetches the file with the Authorization header
+ * (a plain link cannot carry it) and saves what came; without one, the link works as it is.
+ */
+function errorsCsvLink(href: string, fileName: string): HTMLAnchorElement {
+  const link = element('a', { href, download: fileName, class: 'errors-csv' }, ['Download the rejected rows (errors.csv)']);
+  link.addEventListener('click', (event) => {
+    if (readToken() === undefined) return;
+    event.preventDefault();
+    fetchBlob(href).then(
+      (blob) => {
+        const objectUrl = URL.createObjectURL(blob);
+        element('a', { href: objectUrl, download: fileName }).click();
+        setTimeout(() => URL.revokeObjectURL(objectUrl), 0);
+      },
+      (error: unknown) => {
+        link.after(element('span', { class: 'problem', role: 'status' }, [` ${(error as Error).message}`]));
+      },
+    );
+  });
+  return link;
 }

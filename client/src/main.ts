@@ -4,10 +4,20 @@ import { setUpDropZone } from './drop-zone.js';
 import { element, requireElement } from './element.js';
 import { formatBytes } from './format.js';
 import { chunkSizeFrom, RETRY_DELAYS } from './page-options.js';
+import { adoptFragmentToken } from './session-token.js';
+import { setUpTokenField } from './token-field.js';
 import { IMPORT_MODES, type ImportMode } from './types.js';
 import { createUploadItem } from './upload-item.js';
 
 function main(): void {
+  // First of all: the token leaves the address bar before anything else can read or log it.
+  adoptFragmentToken();
+  setUpTokenField({
+    form: requireElement('token-form', HTMLFormElement),
+    input: requireElement('token', HTMLInputElement),
+    forget: requireElement('forget-token', HTMLButtonElement),
+    owner: requireElement('owner', HTMLParagraphElement),
+  });
   const input = requireElement('files', HTMLInputElement);
   const zone = requireElement('drop-zone', HTMLDivElement);
   const schemaSelect = requireElement('schema', HTMLSelectElement);

@@ -1,5 +1,5 @@
 import type { DetailedError } from 'tus-js-client';
-import { serverMessageOf } from './api.js';
+import { SIGN_IN_MESSAGE, serverMessageOf } from './api.js';
 import { formatBytes, formatDelay } from './format.js';
 
 /** What the page knows about the server's limits. */
@@ -41,6 +41,11 @@ export function describeRetry(error: Error, delayMs: number, attempt: number, at
   return `The server had a problem (${status}); ${when}… ${count}`;
 }
 
+/** After a failure, whether pressing Resume may help: a retryable error, or a 401 (a new token may be pasted). */
+export function canResumeAfter(error: Error): boolean {
+  return shouldRetry(error) || statusOf(error) === 401;
+}
+
 /** The final word on a failed upload, in plain words. */
 export function describeUploadError(error: Error, { maxSize }: ServerLimits = {}): string {
   const status = statusOf(error);
@@ -51,7 +56,7 @@ export function describeUploadError(error: Error, { maxSize }: ServerLimits = {}
     const declared = Number(response?.getHeader('Tus-Max-Size'));
     return tooLargeMessage(Number.isSafeInteger(declared) && declared > 0 ? declared : maxSize);
   }
-  if (status === 401) return 'The server refused the upload: you are not signed in (401).';
+  if (status === 401) return `${SIGN_IN_MESSAGE} Then press Resume.`;
   if (status === 403) return 'The server refused the upload: you are not allowed to upload here (403).';
   const message = serverMessageOf(response?.getBody());
   return message === undefined ? `The upload failed: the server answered ${status}.` : `The upload failed: ${message}`;

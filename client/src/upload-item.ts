@@ -1,11 +1,12 @@
 import { type DetailedError, type PreviousUpload, Upload } from 'tus-js-client';
-import { importIdOf } from './api.js';
+import { importIdOf, requestDownloadLink } from './api.js';
 import { element, uniqueId } from './element.js';
 import { formatBytes, formatSpeed, percentOf } from './format.js';
 import { createImportReport, type ImportReport } from './import-report.js';
+import { authorizationHeaders } from './session-token.js';
 import { createSpeedMeter } from './speed.js';
 import type { ImportMode } from './types.js';
-import { describeRetry, describeUploadError, shouldRetry, tooLargeMessage } from './upload-errors.js';
+import { canResumeAfter, describeRetry, describeUploadError, shouldRetry, tooLargeMessage } from './upload-errors.js';
 
 export interface UploadItemOptions {
   file: File;
@@ -75,6 +76,8 @@ export function createUploadItem(options: UploadItemOptions): UploadItem {
     chunkSize: options.chunkSize,
     retryDelays: options.retryDelays,
     metadata,
+    // The session's token on every request (POST, HEAD, PATCH); Resume takes the token of that moment.
+    headers: authorizationHeaders(),
     removeFingerprintOnSuccess: true,
     onProgress(bytesSent) {
       if (state === 'paused' || state === 'done') return;
@@ -93,7 +96,7 @@ export function createUploadItem(options: UploadItemOptions): UploadItem {
       return true;
     },
     onError(error) {
-      worthRetrying = shouldRetry(error);
+      worthRetrying = canResumeAfter(error);
       setState('failed', describeUploadError(error, { maxSize: options.maxSize }));
       speed.reset();
     },
@@ -132,7 +135,7 @@ export function createUploadItem(options: UploadItemOptions): UploadItem {
     const id = uploadIdOf(upload.url);
     if (id === undefined) return;
     links.hidden = false;
-    links.replaceChildren(element('a', { href: `/files/${encodeURIComponent(id)}` }, ['Download the uploaded file']));
+    links.replaceChildren(downloadButton(id, file.name));
     if (importSchema !== undefined && report === undefined) {
       report = createImportReport({ container: item, importId: importIdOf(id), schema: importSchema });
     }
@@ -145,6 +148,7 @@ export function createUploadItem(options: UploadItemOptions): UploadItem {
   });
   resume.addEventListener('click', () => {
     setState('uploading', 'Resuming…');
+    upload.options.headers = authorizationHeaders();
     upload.start();
   });
 
@@ -168,6 +172,29 @@ export function createUploadItem(options: UploadItemOptions): UploadItem {
       upload.start();
     },
   };
+}
+
+/**
+ * Download through a signed link (POST /files/<id>/link with the token, then a plain
+ * link to it): a link or navigation cannot carry the Authorization header.
+ */
+function downloadButton(uploadId: string, fileName: string): HTMLElement {
+  const button = element('button', { type: 'button', class: 'download' }, ['Download the uploaded file']);
+  const problem = element('span', { class: 'problem', role: 'status' });
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    problem.textContent = '';
+    try {
+      const link = await requestDownloadLink(uploadId);
+      // A same-origin link with `download` saves the file instead of navigating away from the page and its uploads.
+      element('a', { href: new URL(link.url, window.location.href).href, download: fileName }).click();
+    } catch (error) {
+      problem.textContent = `The download could not start: ${(error as Error).message}`;
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return element('span', {}, [button, ' ', problem]);
 }
 
 /** The most recent of the earlier uploads of a file. */

@@ -79,6 +79,9 @@ flags:
                          or validate
   --chunk-size <size>    bytes per PATCH request, e.g. 8MiB (default), 512KiB, 1048576
   --parallel <n>         how many files are uploaded at once (default 1, at most 16)
+  --token <jwt>          for a server with FERRY_AUTH=jwt (default: FERRY_TOKEN): sent as
+                         Authorization: Bearer on every request, never printed; prefer
+                         FERRY_TOKEN, since a flag shows in the process list
   --json                 print one JSON document at the end instead of progress and reports:
                          { uploads: [{ file, size, exitCode, url, import, error }] }
 
@@ -97,7 +100,7 @@ Network errors, 5xx, 409 and 423 answers are retried 5 times with growing delays
 exit codes (with several files, the highest):
   0    every file uploaded (and, with --schema, every row good)
   1    the server refused a file (e.g. 413 UPLOAD_TOO_LARGE: its code and message are
-       printed), or the import found row or header errors, or the file is not a CSV
+       printed; 401 AUTH_REQUIRED, AUTH_INVALID or AUTH_EXPIRED: no valid token), or the import found row or header errors, or the file is not a CSV
   2    usage or config error: unknown flag, missing or unreadable file, a directory,
        bad --url, --chunk-size, --parallel or --mode, a schema the server does not
        have (in all these, nothing was uploaded), or an import table on the server

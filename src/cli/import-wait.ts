@@ -32,12 +32,12 @@ const FAILURE_EXIT_CODES: Readonly<Record<string, number>> = {
  * `ferry import`) that lists the names the server knows: the server would accept the upload
  * and only its import would fail.
  */
-export async function checkServerSchema(endpoint: string, name: string): Promise<{ table: string }> {
+export async function checkServerSchema(endpoint: string, name: string, token: string | undefined): Promise<{ table: string }> {
   const url = serverUrl(endpoint, `schemas/${encodeURIComponent(name)}`);
-  const { status, body } = await getJson(url);
+  const { status, body } = await getJson(url, token);
   if (status === 200) return { table: (body as { table: string }).table };
   if (status !== 404) throw badAnswer(`cannot read the schema at ${url}`, status, body);
-  const list = await getJson(serverUrl(endpoint, 'schemas'));
+  const list = await getJson(serverUrl(endpoint, 'schemas'), token);
   const known = ((list.body as { schemas?: { name: string }[] } | undefined)?.schemas ?? []).map((schema) => schema.name);
   throw new CommandError(
     `unknown schema "${name}" on ${serverUrl(endpoint, '')} (${known.length > 0 ? `known: ${known.join(', ')}` : 'it has no schemas'})`,
@@ -52,6 +52,8 @@ export interface ImportWaitOptions {
   file: string;
   /** How many errors (and warnings) the report lists: the text table's size, or Infinity (--json). */
   entryLimit: number;
+  /** Sent as `Authorization: Bearer`: the import belongs to the upload's owner. */
+  token?: string;
   signal: AbortSignal;
 }
 
@@ -68,13 +70,13 @@ export interface ImportOutcome {
  * state with a growing interval (404 until the server has created it), then reads its first
  * errors and warnings.
  */
-export async function waitForImport({ endpoint, uploadId, file, entryLimit, signal }: ImportWaitOptions): Promise<ImportOutcome> {
+export async function waitForImport({ endpoint, uploadId, file, entryLimit, token, signal }: ImportWaitOptions): Promise<ImportOutcome> {
   const url = serverUrl(endpoint, `imports/${importIdForUpload(uploadId)}`);
   const giveUpAt = Date.now() + APPEAR_TIMEOUT_MS;
   let delay = FIRST_POLL_MS;
   let state: ImportState | undefined;
   for (;;) {
-    const { status, body } = await getJson(url, signal);
+    const { status, body } = await getJson(url, token, signal);
     if (status === 200) {
       state = body as ImportState;
       if (state.status === 'succeeded' || state.status === 'failed') break;
@@ -87,8 +89,8 @@ export async function waitForImport({ endpoint, uploadId, file, entryLimit, sign
     delay = Math.min(MAX_POLL_MS, delay * 2);
   }
   const [errors, warnings] = await Promise.all([
-    readEntries(url, 'error', Math.min(entryLimit, state.summary.errorCount), signal),
-    readEntries(url, 'warning', Math.min(entryLimit, state.summary.warningCount), signal),
+    readEntries(url, 'error', Math.min(entryLimit, state.summary.errorCount), token, signal),
+    readEntries(url, 'warning', Math.min(entryLimit, state.summary.warningCount), token, signal),
   ]);
   const report: ImportReport = { file, schema: state.schema, mode: state.mode, summary: state.summary, errors, warnings };
   if (state.failure !== undefined) report.failure = state.failure;
@@ -96,12 +98,18 @@ export async function waitForImport({ endpoint, uploadId, file, entryLimit, sign
 }
 
 /** The first `count` entries of one kind, a page at a time. */
-async function readEntries(importUrl: string, kind: 'error' | 'warning', count: number, signal: AbortSignal): Promise<ReportEntry[]> {
+async function readEntries(
+  importUrl: string,
+  kind: 'error' | 'warning',
+  count: number,
+  token: string | undefined,
+  signal: AbortSignal,
+): Promise<ReportEntry[]> {
   const entries: ReportEntry[] = [];
   while (entries.length < count) {
     const limit = Math.min(PAGE_LIMIT, count - entries.length);
     const url = `${importUrl}/errors?kind=${kind}&offset=${entries.length}&limit=${limit}`;
-    const { status, body } = await getJson(url, signal);
+    const { status, body } = await getJson(url, token, signal);
     if (status !== 200) throw badAnswer(`cannot read the import's ${kind}s at ${url}`, status, body);
     const page = (body as { errors: (ReportEntry & { kind?: string })[] }).errors;
     // `kind` says which list an entry is in; the report keeps the lists apart, as ferry import's does.

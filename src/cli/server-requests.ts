@@ -11,6 +11,11 @@ export function serverUrl(endpoint: string, route: string): string {
   return new URL(`../${route}`, endpoint).href;
 }
 
+/** The headers that carry the command's token, if it has one: `Authorization: Bearer <token>`. */
+export function authorizationHeaders(token: string | undefined): Record<string, string> {
+  return token === undefined ? {} : { Authorization: `Bearer ${token}` };
+}
+
 export interface JsonAnswer {
   status: number;
   body: unknown;
@@ -21,9 +26,10 @@ export interface JsonAnswer {
  * http, not fetch: fetch refuses ports it deems unsafe for browsers (6000, 10080, ...), and
  * tus-js-client, which sends the uploads, has no such list.
  */
-export function getJson(url: string, signal?: AbortSignal): Promise<JsonAnswer> {
+export function getJson(url: string, token: string | undefined, signal?: AbortSignal): Promise<JsonAnswer> {
+  const headers = { Accept: 'application/json', ...authorizationHeaders(token) };
   return new Promise((resolve, reject) => {
-    const request = (url.startsWith('https:') ? httpsGet : httpGet)(url, { headers: { Accept: 'application/json' }, signal }, (response) => {
+    const request = (url.startsWith('https:') ? httpsGet : httpGet)(url, { headers, signal }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, body: parseJson(Buffer.concat(chunks).toString('utf8')) }));
@@ -44,8 +50,12 @@ export function unreachable(url: string, error: unknown): CommandError {
  * change (exit 1); anything else means the server failed (exit 3).
  */
 export function badAnswer(what: string, status: number, body: unknown): CommandError {
-  return new CommandError(`${what}: ${describeAnswer(status, body)}`, status >= 400 && status < 500 ? EXIT_PROBLEMS : EXIT_UNAVAILABLE);
+  const hint = status === 401 ? ` (${TOKEN_HINT})` : '';
+  return new CommandError(`${what}: ${describeAnswer(status, body)}${hint}`, status >= 400 && status < 500 ? EXIT_PROBLEMS : EXIT_UNAVAILABLE);
 }
+
+/** What a 401 asks of the user; the token itself is never printed. */
+const TOKEN_HINT = 'the server wants a valid token: give one with --token or FERRY_TOKEN';
 
 /** `413 UPLOAD_TOO_LARGE: The upload is larger …` from ferry's `{error: {code, message}}`, or the status alone. */
 function describeAnswer(status: number, body: unknown): string {

@@ -55,7 +55,7 @@ export async function uploadCommand(args: readonly string[]): Promise<number> {
   try {
     const options = readUploadOptions(args, process.env);
     const files = await checkFiles(options.files);
-    const schema = options.schema === undefined ? undefined : await checkServerSchema(options.endpoint, options.schema);
+    const schema = options.schema === undefined ? undefined : await checkServerSchema(options.endpoint, options.schema, options.token);
     return await uploadFiles(options, files, schema?.table);
   } catch (error) {
     return reportFailure('upload', error);
@@ -140,6 +140,7 @@ async function processFile(run: UploadRun, file: LocalFile): Promise<FileResult 
       path: file.path,
       endpoint: options.endpoint,
       chunkSize: options.chunkSize,
+      token: options.token,
       metadata: uploadMetadata(file.path, options),
       store: run.store,
       contact: run.contact,
@@ -156,6 +157,7 @@ async function processFile(run: UploadRun, file: LocalFile): Promise<FileResult 
       uploadId: uploaded.uploadId,
       file: file.name,
       entryLimit: options.json ? Infinity : TABLE_LIMIT,
+      token: options.token,
       signal,
     });
     if (!options.json) progress.print(`\n${formatTextReport(outcome.report, { table: run.table ?? options.schema, limit: TABLE_LIMIT })}`);

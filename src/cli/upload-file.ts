@@ -4,7 +4,7 @@ import * as tus from 'tus-js-client';
 import { CommandError } from './command-failure.js';
 import { EXIT_UNAVAILABLE, EXIT_USAGE } from './exit-codes.js';
 import type { ResumeStore } from './resume-store.js';
-import { badAnswer, parseJson, unreachable } from './server-requests.js';
+import { authorizationHeaders, badAnswer, parseJson, unreachable } from './server-requests.js';
 import { sameMetadata } from './upload-metadata.js';
 
 /**
@@ -24,6 +24,8 @@ export interface UploadFileOptions {
   path: string;
   endpoint: string;
   chunkSize: number;
+  /** Sent as `Authorization: Bearer` on every request of the upload (POST, HEAD, PATCH). */
+  token?: string;
   metadata: Record<string, string>;
   store: ResumeStore;
   contact: ServerContact;
@@ -54,6 +56,7 @@ export async function uploadFile(options: UploadFileOptions): Promise<UploadedFi
     endpoint,
     chunkSize,
     metadata,
+    headers: authorizationHeaders(options.token),
     urlStorage: store,
     storeFingerprintForResuming: true,
     removeFingerprintOnSuccess: true,

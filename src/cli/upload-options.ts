@@ -16,6 +16,7 @@ const UPLOAD_FLAGS: FlagSpec = {
   '--mode': 'value',
   '--chunk-size': 'value',
   '--parallel': 'value',
+  '--token': 'value',
   '--json': 'switch',
 };
 
@@ -32,6 +33,8 @@ export interface UploadCommandOptions {
   chunkSize: number;
   /** How many files are uploaded at once. */
   parallel: number;
+  /** A JWT for a server with FERRY_AUTH=jwt, sent as `Authorization: Bearer` on every request; never printed. */
+  token?: string;
   json: boolean;
 }
 
@@ -50,10 +53,11 @@ export function readUploadOptions(args: readonly string[], env: NodeJS.ProcessEn
   if (modeFlag !== undefined && schema === undefined) problems.push('--mode needs --schema');
   const chunkSize = readValue(values.get('--chunk-size') ?? DEFAULT_CHUNK_SIZE, '--chunk-size', parseChunkSize, problems);
   const parallel = readValue(values.get('--parallel') ?? '1', '--parallel', parseInteger(1, MAX_PARALLEL), problems);
+  const token = readToken(values.get('--token') ?? env.FERRY_TOKEN, problems);
   if (problems.length > 0 || endpoint === undefined || chunkSize === undefined || parallel === undefined) {
     throw usageError(problems.join('; '));
   }
-  return { files: positionals, endpoint, schema, mode, chunkSize, parallel, json: switches.has('--json') };
+  return { files: positionals, endpoint, schema, mode, chunkSize, parallel, token, json: switches.has('--json') };
 }
 
 /**
@@ -93,4 +97,18 @@ function parseChunkSize(raw: string): number {
   const size = parseByteSize(raw);
   if (size < 1) throw new Error('must be at least 1 byte');
   return size;
+}
+
+/**
+ * `--token` or FERRY_TOKEN: an empty one counts as none (an unset variable in a script). A token
+ * with white space or control characters cannot be a header value; the problem never quotes it.
+ */
+function readToken(raw: string | undefined, problems: string[]): string | undefined {
+  const token = raw?.trim();
+  if (token === undefined || token === '') return undefined;
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    problems.push('--token: a token is one word of printable ASCII (a JWT such as ferry token prints)');
+    return undefined;
+  }
+  return token;
 }

@@ -168,6 +168,11 @@ describe('the browser page, in Chromium', { skip: chromiumMissing, timeout: 90_0
     const chunkSize = 64 * 1024;
     const page = await openPage(`?chunkSize=${chunkSize}`);
     const file = await writeRandomFile('pause-me.bin', MiB);
+    // First the token form ("Forget the token" is disabled without a token), then the upload's fields.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'token');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Use this token');
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'schema');
     await page.keyboard.press('Tab'); // the mode select is disabled until a schema is picked

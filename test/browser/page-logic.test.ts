@@ -44,7 +44,12 @@ describe("the page's plain words (pure modules of client/src, run in Node)", () 
       message: 'The server cannot be reached. Check the connection, then press Resume to continue where the upload stopped.',
       retry: true,
     },
-    { name: '401', error: requestError(401), message: 'The server refused the upload: you are not signed in (401).', retry: false },
+    {
+      name: '401',
+      error: requestError(401, '{"error":{"code":"AUTH_EXPIRED","message":"The token has expired."}}'),
+      message: 'Sign in: your token is missing or expired. Paste a valid token under “Your token”. Then press Resume.',
+      retry: false,
+    },
     { name: '403', error: requestError(403), message: 'The server refused the upload: you are not allowed to upload here (403).', retry: false },
     {
       name: 'a JSON error',
