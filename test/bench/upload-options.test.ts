@@ -7,14 +7,14 @@ import { Results, renderMarkdown } from '../../bench/report.js';
 import { createBaselineSpec, SERVER_SPECS } from '../../bench/server-specs.js';
 
 describe('bench:upload options', () => {
-  it('runs every server but the baseline by default', () => {
+  it('runs every server but the baseline by default, ferry with authentication too', () => {
     const options = parseOptions([]);
-    assert.deepEqual(options?.servers, ['ferry', 'peer-listen', 'peer-hono', 'bare']);
+    assert.deepEqual(options?.servers, ['ferry', 'ferry-jwt', 'peer-listen', 'peer-hono', 'bare']);
     assert.equal(options?.baseline, undefined);
   });
 
   it('adds the baseline column with --baseline, and keeps --only for the cheap refactor check', () => {
-    assert.deepEqual(parseOptions(['--baseline', 'd81e13c'])?.servers, ['ferry', 'baseline', 'peer-listen', 'peer-hono', 'bare']);
+    assert.deepEqual(parseOptions(['--baseline', 'd81e13c'])?.servers, ['ferry', 'ferry-jwt', 'baseline', 'peer-listen', 'peer-hono', 'bare']);
     const cheap = parseOptions(['--baseline', 'd81e13c', '--only', 'baseline,ferry', '--size', '256MiB', '--runs', '3']);
     assert.deepEqual(cheap?.servers, ['ferry', 'baseline']);
     assert.equal(cheap?.baseline, 'd81e13c');
