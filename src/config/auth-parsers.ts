@@ -38,12 +38,7 @@ export function parseJwtAlgorithms(raw: string): string[] {
 /** Empty, or the URL of a JWKS: https, or http only on a loopback address (a key set fetched in clear over a network could be forged). */
 export function parseJwksUrl(raw: string): string {
   if (raw === '') return '';
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new Error(`"${raw}" is not a URL`);
-  }
+  const url = parseUrl(raw);
   if (url.protocol === 'https:') return url.href;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url.href;
   throw new Error(`"${raw}" must be an https URL (http only on 127.0.0.1, ::1 or localhost)`);
@@ -58,12 +53,7 @@ export function isLoopbackHost(host: string): boolean {
 /** Empty, or the http(s) URL of the authorization hook. */
 export function parseHookUrl(raw: string): string {
   if (raw === '') return '';
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new Error(`"${raw}" is not a URL`);
-  }
+  const url = parseUrl(raw);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`"${raw}" must be an http or https URL`);
   return url.href;
 }
@@ -78,4 +68,12 @@ export function parseHookHeaders(raw: string): string[] {
     if (!/^[!#$%&'*+.^`|~0-9a-z-]+$/.test(name)) throw new Error(`"${name}" is not a header name`);
   }
   return names;
+}
+
+function parseUrl(raw: string): URL {
+  try {
+    return new URL(raw);
+  } catch {
+    throw new Error(`"${raw}" is not a URL`);
+  }
 }
