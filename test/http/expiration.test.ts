@@ -5,9 +5,11 @@ import { describe, it } from 'node:test';
 import { waitFor } from '../support/tus-requests.js';
 import { createUpload, OCTET, startFerry, TUS } from './harness.js';
 
-// Uploads expire 1 ms after creation. One server never sweeps; the other sweeps every 20 ms.
+// One server's uploads expire 1 ms after creation and it never sweeps; the other's expire
+// after 1 s and it sweeps every 20 ms. (The swept one's expiry outlasts a creation-with-upload
+// request: an upload that expired before its first byte was written may rightly be swept.)
 const unswept = await startFerry({ uploadExpiresMs: 1, expirySweepMs: 3_600_000 });
-const swept = await startFerry({ uploadExpiresMs: 1, expirySweepMs: 20 });
+const swept = await startFerry({ uploadExpiresMs: 1000, expirySweepMs: 20 });
 
 describe('expiration', () => {
   it('an expired unfinished upload is gone: 410 on HEAD and PATCH', async () => {
@@ -24,7 +26,7 @@ describe('expiration', () => {
   });
 
   it('the sweep deletes expired unfinished uploads and keeps finished ones', async () => {
-    // Finished in one request (creation-with-upload): a PATCH would already find it expired.
+    // Finished in one request (creation-with-upload).
     const created = await swept
       .http()
       .post('/files/')
