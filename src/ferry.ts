@@ -136,7 +136,7 @@ export function createFerry(
     await imports.onUploadFinished(upload);
     await onUploadFinished?.(upload);
   });
-  const limits = createLimits({
+  const limitOptions = {
     quotaBytes: config.quotaBytes,
     quotaUploads: config.quotaUploads,
     minFreeBytes: config.minFreeBytes,
@@ -146,8 +146,11 @@ export function createFerry(
     concurrentPatches: config.rateConcurrentPatches,
     authFailuresPerMinute: config.rateAuthFailuresPerMinute,
     ...limitOverrides,
-  });
+  };
+  const limits = createLimits(limitOptions);
   limits.follow(events, store);
+  // No request limit configured: no rate-limit middleware on the request path at all.
+  const rateLimited = limitOptions.requestsPerSecond > 0 || limitOptions.createsPerMinute > 0 || limitOptions.concurrentPatches > 0;
   const locker = createMemoryLocker();
   const engine = createUploadEngine({ store, locker, events, lockDrainTimeoutMs, admission: limits.admission });
   const tus = createTusHandlers(engine, { maxSize: config.maxSize, publicUrl: config.publicUrl });
@@ -167,7 +170,7 @@ export function createFerry(
     authenticate,
     authorize,
     links: createDownloadLinks({ secret: config.linkSecret, ttlSeconds: config.linkTtlSeconds, publicUrl: config.publicUrl }),
-    rateLimit: { limits: limits.requests, isUnfinished: limits.ledger.isUnfinished },
+    rateLimit: rateLimited ? { limits: limits.requests, isUnfinished: limits.ledger.isUnfinished } : undefined,
     metricsToken: config.metricsToken,
     serveMetrics: config.metricsPort === undefined,
     authFailures: limits,

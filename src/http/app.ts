@@ -17,7 +17,6 @@ import { createAccessLog } from './middleware/access-log.js';
 import { createAuthenticate } from './middleware/authenticate.js';
 import { createAuthorizeImports } from './middleware/authorize-imports.js';
 import { createCors } from './middleware/cors.js';
-import { createLimitHeaders } from './middleware/limit-headers.js';
 import { createRateLimit, type RateLimitOptions } from './middleware/rate-limit.js';
 import { createRequestId } from './middleware/request-id.js';
 import { createRequestMetrics } from './middleware/request-metrics.js';
@@ -84,7 +83,7 @@ export function createApp({
   authFailures,
 }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use(createRequestId(), createAccessLog({ logger }), createRequestMetrics(metrics), createCors({ origins: corsOrigins }), createLimitHeaders());
+  app.use(createRequestId(), createAccessLog({ logger }), createRequestMetrics(metrics), createCors({ origins: corsOrigins }));
   app.onError(createErrorHook());
   app.notFound(createNotFound());
 

@@ -4,7 +4,6 @@ import { Hono } from 'hono';
 import { ANONYMOUS } from '../../src/auth/principal.js';
 import type { AppEnv } from '../../src/http/context.js';
 import { createErrorHook } from '../../src/http/error-hook.js';
-import { createLimitHeaders } from '../../src/http/middleware/limit-headers.js';
 import { createRateLimit } from '../../src/http/middleware/rate-limit.js';
 import { createRequestLimits } from '../../src/limits/request-limits.js';
 import { subjectOf } from '../../src/limits/subject.js';
@@ -18,7 +17,6 @@ test('subjectOf: the owner when there is one, else the client IP; the two never 
 test('the rate limit counts per owner once authentication names one', async () => {
   const app = new Hono<AppEnv>();
   app.onError(createErrorHook());
-  app.use(createLimitHeaders());
   const limits = createRequestLimits({ createsPerMinute: 0, requestsPerSecond: 1, concurrentPatches: 0, requestWindowMs: 60_000 });
   app.use('/imports', createRateLimit({ limits, isUnfinished: () => false, principalOf: (c) => ({ owner: c.req.header('X-Owner'), admin: false }) }));
   app.get('/imports', (c) => c.text('ok'));

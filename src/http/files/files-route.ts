@@ -6,6 +6,7 @@ import { UPLOADS_PATH, uploadIdFromPath } from '../../uploads/upload-id.js';
 import { type Authorize, headersWithMetadata, type UploadRequestScope } from '../authorize.js';
 import type { AppEnv } from '../context.js';
 import { principalOf } from '../middleware/authenticate.js';
+import { methodOf } from '../request-method.js';
 import { type DownloadLinks, isSignedLinkRequest } from './download-links.js';
 import { allowedMethods, createFilesRouteTable, type FilesCall, type FilesRouteTableOptions, type FilesTarget } from './route-table.js';
 
@@ -19,9 +20,6 @@ export interface FilesRouteOptions extends FilesRouteTableOptions {
 
 const LINK_SEGMENT = 'link';
 
-const OVERRIDE_HEADER = 'X-HTTP-Method-Override';
-/** An HTTP method is a token (RFC 9110); anything else in the header is ignored. */
-const METHOD_TOKEN = /^[A-Za-z]{1,16}$/;
 const NO_BODY: AsyncIterable<Uint8Array> = { async *[Symbol.asyncIterator]() {} };
 
 /**
@@ -112,18 +110,9 @@ function resolveTarget(path: string): { target: FilesTarget; id: string | undefi
   return { target: 'upload', id: uploadIdFromPath(path, UPLOADS_PATH) };
 }
 
-/**
- * The method the request stands for. tus 1.0.0: if a request carries
- * X-HTTP-Method-Override, the Server MUST use its value as the request method. The header
- * exists for clients and proxies that only pass GET and POST, and a client that can send
- * a GET can send a POST, so only a POST is overridden (tusd honours it on every method): on
- * any other method it is ignored and the request is served as its own method, so a GET
- * (which links, prefetchers and `<img src>` send freely) never turns into a DELETE or a
- * PATCH that changes an upload. Recorded for the access log and metrics.
- */
+/** The method the request stands for (see request-method.ts), recorded for the access log and metrics. */
 function requestMethod(c: Context<AppEnv>): string {
-  const overriding = c.req.method === 'POST' ? c.req.header(OVERRIDE_HEADER)?.trim().toUpperCase() : undefined;
-  const method = overriding !== undefined && METHOD_TOKEN.test(overriding) ? overriding : c.req.method;
+  const method = methodOf(c);
   c.set('method', method);
   return method;
 }

@@ -3,9 +3,9 @@ import type { Authenticate } from '../../auth/authenticator.js';
 import { ANONYMOUS, type Principal } from '../../auth/principal.js';
 import { isAppError } from '../../errors/app-error.js';
 import type { AuthFailureLimit } from '../../limits/auth-failures.js';
+import { clientIpOf } from '../client-ip.js';
 import type { AppEnv } from '../context.js';
 import { isSignedLinkRequest } from '../files/download-links.js';
-import { clientIpOf } from './rate-limit.js';
 
 export interface AuthenticateOptions {
   /** /files: a refusal carries the headers of the request's upload protocol, as every other /files error does. */

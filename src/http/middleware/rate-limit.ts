@@ -1,8 +1,11 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { ANONYMOUS, type Principal } from '../../auth/principal.js';
+import type { Principal } from '../../auth/principal.js';
 import { type RateState, type RequestLimits, rateLimitHeaders, subjectOf } from '../../limits/index.js';
 import { UPLOADS_PATH, uploadIdFromPath } from '../../uploads/upload-id.js';
+import { clientIpOf } from '../client-ip.js';
 import type { AppEnv } from '../context.js';
+import { methodOf } from '../request-method.js';
+import { principalOf as contextPrincipalOf } from './authenticate.js';
 
 export interface RateLimitOptions {
   limits: RequestLimits;
@@ -22,7 +25,7 @@ const RESUMING_METHODS = new Set(['PATCH', 'HEAD']);
  * limit governs it). A creation counts against creations per minute too. A 429 carries
  * Retry-After and the RateLimit fields; a response within the limits carries the RateLimit fields.
  */
-export function createRateLimit({ limits, isUnfinished, principalOf = contextPrincipal }: RateLimitOptions): MiddlewareHandler<AppEnv> {
+export function createRateLimit({ limits, isUnfinished, principalOf = contextPrincipalOf }: RateLimitOptions): MiddlewareHandler<AppEnv> {
   return async function rateLimit(c, next) {
     const principal = principalOf(c);
     const subject = subjectOf(principal, clientIpOf(c));
@@ -49,24 +52,4 @@ export function createRateLimit({ limits, isUnfinished, principalOf = contextPri
     }
     for (const [name, value] of Object.entries(rateLimitHeaders(states))) c.res.headers.set(name, value);
   };
-}
-
-/**
- * The principal authentication put in the context, or anonymous. (Read untyped until
- * src/http/context.ts declares `principal`; then this is `c.get('principal')`.)
- */
-function contextPrincipal(c: Context<AppEnv>): Principal {
-  // Absent where authentication did not run (a rate limit mounted alone, in tests).
-  return c.get('principal') ?? ANONYMOUS;
-}
-
-/** The address of the client's end of the connection (no proxy header is trusted). */
-export function clientIpOf(c: Context<AppEnv>): string {
-  return c.env?.incoming?.socket.remoteAddress ?? 'unknown';
-}
-
-/** The method the request stands for (X-HTTP-Method-Override as the files route reads it). */
-function methodOf(c: Context<AppEnv>): string {
-  const overriding = c.req.header('X-HTTP-Method-Override')?.trim().toUpperCase();
-  return overriding !== undefined && /^[A-Z]{1,16}$/.test(overriding) ? overriding : c.req.method;
 }
