@@ -88,6 +88,15 @@ export function parseDatabaseUrl(raw: string): string {
   return raw;
 }
 
+/** A Redis URL (redis:// or rediss://), or empty: no cluster. */
+export function parseRedisUrl(raw: string): string {
+  if (raw === '') return '';
+  // The problem never quotes the value: it may hold a password.
+  const url = toUrl(raw, 'is not a URL such as redis://host:6379/0');
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error('must be a redis:// or rediss:// URL (or empty for one process)');
+  return raw;
+}
+
 /** A key for HMAC-signed links: empty (a random one is made at start), or at least 32 characters, so it cannot be guessed. */
 export function parseLinkSecret(raw: string): string {
   if (raw !== '' && raw.length < 32) throw new Error('must be empty or at least 32 characters');

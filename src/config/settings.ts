@@ -1,5 +1,15 @@
 import { parseAuthMode, parseHookHeaders, parseHookUrl, parseJwksUrl, parseJwtAlgorithms, parseJwtSecret } from './auth-parsers.js';
-import { parseByteSize, parseChoice, parseDatabaseUrl, parseHttpUrlOrEmpty, parseInteger, parseLinkSecret, parseOrigins, parseString } from './parsers.js';
+import {
+  parseByteSize,
+  parseChoice,
+  parseDatabaseUrl,
+  parseHttpUrlOrEmpty,
+  parseInteger,
+  parseLinkSecret,
+  parseOrigins,
+  parseRedisUrl,
+  parseString,
+} from './parsers.js';
 
 /**
  * The one table of settings: each has a flag, a `FERRY_*` environment variable, a
@@ -154,6 +164,41 @@ export const SETTINGS = {
     '',
     'PostgreSQL URL for imported rows. Empty: SQLite in the data dir (imports.sqlite). Never logged.',
     parseDatabaseUrl,
+  ),
+  redisUrl: setting(
+    '--redis-url',
+    'FERRY_REDIS_URL',
+    '',
+    'Redis URL (redis://host:6379/0): turns cluster mode on (docs/deploy.md); needs FERRY_DATABASE_URL and a shared data dir. Empty: one process, no Redis. Never logged.',
+    parseRedisUrl,
+  ),
+  instanceId: setting(
+    '--instance-id',
+    'FERRY_INSTANCE_ID',
+    '',
+    'Name of this instance in a cluster: the `instance` label of /metrics and the logs. Empty: <hostname>-<pid>.',
+    parseString,
+  ),
+  lockLeaseMs: setting(
+    '--lock-lease-ms',
+    'FERRY_LOCK_LEASE_MS',
+    '10000',
+    'Cluster mode: how long an upload lock (and the leader lease) lives in Redis unless renewed; renewed every third of it. A holder that cannot renew stops writing before it runs out.',
+    parseInteger(1000, 600_000),
+  ),
+  lockWaitMs: setting(
+    '--lock-wait-ms',
+    'FERRY_LOCK_WAIT_MS',
+    '30000',
+    "How long a request waits for an upload's lock (a holder is asked to let go at once) before 423 UPLOAD_LOCKED.",
+    parseInteger(100, 600_000),
+  ),
+  importJobLeaseMs: setting(
+    '--import-job-lease-ms',
+    'FERRY_IMPORT_JOB_LEASE_MS',
+    '30000',
+    'Cluster mode: an import job whose instance stops renewing it for this long (it died) is taken by another instance and run again.',
+    parseInteger(1000, 3_600_000),
   ),
   linkSecret: setting(
     '--link-secret',

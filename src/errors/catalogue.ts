@@ -115,6 +115,12 @@ export const ERROR_CATALOGUE = {
   IMPORT_FILE_REJECTED: { status: 422, message: "The header (or type row) does not match the schema, so no row was read; see the import's errors." },
   IMPORT_INTERRUPTED: { status: 500, message: 'The import was interrupted twice (the server stopped while it ran) and is not tried again.' },
   IMPORT_SERVICE_CLOSED: { status: 503, message: 'The import service is closed: it takes no new imports while the server stops.' },
+  // cluster
+  LOCK_UNAVAILABLE: { status: 503, message: 'The lock service (Redis) cannot be reached, so nothing was written; retry after Retry-After seconds.' },
+  LOCK_LOST: {
+    status: 503,
+    message: "The request lost its upload's lock (a long pause, or Redis out of reach) and stopped writing; ask for the offset (HEAD) and resume.",
+  },
   // config
   CONFIG_INVALID: { status: 500, message: 'The configuration is invalid.' },
   // csv schemas

@@ -4,28 +4,55 @@ export interface LockOptions {
   /**
    * Called while this request holds the lock, once for each request that arrives wanting it
    * (and once on hand-over if others are already queued): the holder may be a stalled client.
+   * A cluster's locker calls it for requests on other instances too.
    */
   onReleaseRequested?: () => void;
 }
 
-/** Gives the lock back; the next waiter (first come, first served) gets it. Idempotent. */
-export type ReleaseLock = () => void;
+/**
+ * A lock being held. In one process it cannot be lost; a cluster's lock is a lease that a
+ * paused process or an unreachable Redis can lose, and then the holder must stop writing.
+ */
+export interface HeldLock {
+  /** Aborts (reason LOCK_LOST) once the lock may no longer be held: stop reading and writing. */
+  readonly lost: AbortSignal;
+  /** Throws LOCK_LOST once the lock may no longer be held; the store calls it right before each write. */
+  assertHeld(): void;
+  /** Gives the lock back; the next waiter gets it. Idempotent, and never rejects. */
+  release(): Promise<void>;
+}
 
 /**
  * One upload, one request at a time, whatever the protocol. Narrow on purpose, so a
  * cluster can put a Redis lock behind it.
  */
 export interface UploadLocker {
-  /** Resolves once the lock on `id` is held; UPLOAD_LOCKED when the wait is bounded out or aborted. */
-  acquire(id: string, options?: LockOptions): Promise<ReleaseLock>;
+  /**
+   * Resolves once the lock on `id` is held; UPLOAD_LOCKED when the wait is bounded out or
+   * aborted; LOCK_UNAVAILABLE when the lock service cannot be reached.
+   */
+  acquire(id: string, options?: LockOptions): Promise<HeldLock>;
 }
 
 /** Runs `work` holding the lock on upload `id`, and releases it however `work` ends. */
-export async function withUploadLock<T>(locker: UploadLocker, id: string, options: LockOptions, work: () => Promise<T>): Promise<T> {
-  const release = await locker.acquire(id, options);
+export async function withUploadLock<T>(locker: UploadLocker, id: string, options: LockOptions, work: (lock: HeldLock) => Promise<T>): Promise<T> {
+  const lock = await locker.acquire(id, options);
   try {
-    return await work();
+    return await work(lock);
   } finally {
-    release();
+    await lock.release();
   }
+}
+
+const NEVER_LOST = new AbortController().signal;
+
+/** A held lock that cannot be lost (one process), released by `release`. */
+export function unlosableLock(release: () => void): HeldLock {
+  return {
+    lost: NEVER_LOST,
+    assertHeld: () => undefined,
+    async release() {
+      release();
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { appError } from '../errors/catalogue.js';
-import type { LockOptions, ReleaseLock, UploadLocker } from './locker.js';
+import { type HeldLock, type LockOptions, type UploadLocker, unlosableLock } from './locker.js';
 
 export interface MemoryLockerOptions {
   /** How long a request waits for a lock before UPLOAD_LOCKED. */
@@ -33,9 +33,9 @@ interface LockState {
 export function createMemoryLocker({ acquireTimeoutMs = 30_000 }: MemoryLockerOptions = {}): MemoryLocker {
   const locks = new Map<string, LockState>();
 
-  function releaserOf(id: string, state: LockState): ReleaseLock {
+  function heldLockOf(id: string, state: LockState): HeldLock {
     let released = false;
-    return function releaseLock() {
+    return unlosableLock(function releaseLock() {
       if (released) return;
       released = true;
       const next = state.queue.shift();
@@ -47,7 +47,7 @@ export function createMemoryLocker({ acquireTimeoutMs = 30_000 }: MemoryLockerOp
       next.grant();
       // Others still queued want it too: the new holder hears it at once.
       if (state.queue.length > 0) state.onReleaseRequested?.();
-    };
+    });
   }
 
   return {
@@ -56,9 +56,9 @@ export function createMemoryLocker({ acquireTimeoutMs = 30_000 }: MemoryLockerOp
       if (state === undefined) {
         const fresh: LockState = { onReleaseRequested, queue: [] };
         locks.set(id, fresh);
-        return Promise.resolve(releaserOf(id, fresh));
+        return Promise.resolve(heldLockOf(id, fresh));
       }
-      return new Promise<ReleaseLock>((resolve, reject) => {
+      return new Promise<HeldLock>((resolve, reject) => {
         const leave = (): void => {
           const index = state.queue.indexOf(waiter);
           if (index !== -1) state.queue.splice(index, 1);
@@ -72,7 +72,7 @@ export function createMemoryLocker({ acquireTimeoutMs = 30_000 }: MemoryLockerOp
           grant() {
             clearTimeout(timer);
             signal?.removeEventListener('abort', onAbort);
-            resolve(releaserOf(id, state));
+            resolve(heldLockOf(id, state));
           },
         };
         const timer = setTimeout(leave, acquireTimeoutMs);

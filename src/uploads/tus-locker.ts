@@ -1,5 +1,5 @@
 import type { Lock, Locker, RequestRelease } from '@tus/utils';
-import type { ReleaseLock, UploadLocker } from './locker.js';
+import type { HeldLock, UploadLocker } from './locker.js';
 
 /**
  * An UploadLocker as @tus/utils' `Locker`, so a stock @tus/server shares ferry's locks.
@@ -8,14 +8,15 @@ import type { ReleaseLock, UploadLocker } from './locker.js';
 export function toTusLocker(locker: UploadLocker): Locker {
   return {
     newLock(id: string): Lock {
-      let release: ReleaseLock | undefined;
+      let held: HeldLock | undefined;
       return {
         async lock(signal: AbortSignal, requestRelease: RequestRelease) {
-          release = await locker.acquire(id, { signal, onReleaseRequested: () => void requestRelease() });
+          held = await locker.acquire(id, { signal, onReleaseRequested: () => void requestRelease() });
         },
         async unlock() {
-          release?.();
-          release = undefined;
+          const releasing = held;
+          held = undefined;
+          await releasing?.release();
         },
       };
     },

@@ -153,6 +153,6 @@ export function patchHandlerWithOwnLocker(test: TestFerry) {
 
 /** Takes the lock on `id` and gives it back: a request that wants the lock. */
 export async function askForLock(locker: MemoryLocker, id: string): Promise<void> {
-  const release = await locker.acquire(id);
-  release();
+  const lock = await locker.acquire(id);
+  lock.release();
 }

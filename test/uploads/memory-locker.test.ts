@@ -17,15 +17,15 @@ describe('memory locker', () => {
   it('hands the lock over first come, first served', async () => {
     const locker = createMemoryLocker();
     const order: number[] = [];
-    const release = await locker.acquire('u');
+    const lock = await locker.acquire('u');
     const waiters = [1, 2, 3, 4].map((number) =>
-      locker.acquire('u').then((releaseNext) => {
+      locker.acquire('u').then((lockNext) => {
         order.push(number);
-        releaseNext();
+        lockNext.release();
       }),
     );
     assert.equal(locker.waiting('u'), 4);
-    release();
+    lock.release();
     await Promise.all(waiters);
     assert.deepEqual(order, [1, 2, 3, 4]);
     assert.equal(locker.held(), 0);
@@ -33,11 +33,11 @@ describe('memory locker', () => {
 
   it('locks each upload on its own', async () => {
     const locker = createMemoryLocker();
-    const releaseA = await locker.acquire('a');
-    const releaseB = await locker.acquire('b');
+    const lockA = await locker.acquire('a');
+    const lockB = await locker.acquire('b');
     assert.equal(locker.held(), 2);
-    releaseA();
-    releaseB();
+    lockA.release();
+    lockB.release();
     assert.equal(locker.held(), 0);
   });
 
@@ -45,7 +45,7 @@ describe('memory locker', () => {
     const locker = createMemoryLocker();
     let holderAsked = 0;
     let secondAsked = 0;
-    const release = await locker.acquire('u', {
+    const lock = await locker.acquire('u', {
       onReleaseRequested: () => {
         holderAsked += 1;
       },
@@ -58,16 +58,16 @@ describe('memory locker', () => {
     const third = locker.acquire('u');
     await settle(50);
     assert.equal(holderAsked, 2, 'one request per arrival, never repeated while they wait');
-    release();
-    const releaseSecond = await second;
+    lock.release();
+    const lockSecond = await second;
     assert.equal(secondAsked, 1, 'the third still waits');
-    releaseSecond();
-    (await third)();
+    lockSecond.release();
+    await (await third).release();
   });
 
   it('an aborted waiter leaves the queue with UPLOAD_LOCKED; the others keep their places', async () => {
     const locker = createMemoryLocker();
-    const release = await locker.acquire('u');
+    const lock = await locker.acquire('u');
     const controller = new AbortController();
     const gone = locker.acquire('u', { signal: controller.signal });
     const staying = locker.acquire('u');
@@ -75,25 +75,25 @@ describe('memory locker', () => {
     controller.abort();
     await assert.rejects(gone, isLocked);
     assert.equal(locker.waiting('u'), 1);
-    release();
-    (await staying)();
+    lock.release();
+    await (await staying).release();
     assert.equal(locker.held(), 0);
   });
 
   it('a wait is bounded: UPLOAD_LOCKED once acquireTimeoutMs has passed', async () => {
     const locker = createMemoryLocker({ acquireTimeoutMs: 20 });
-    const release = await locker.acquire('u');
+    const lock = await locker.acquire('u');
     await assert.rejects(locker.acquire('u'), isLocked);
     assert.equal(locker.waiting('u'), 0);
-    release();
+    lock.release();
   });
 
   it('waiters sleep: no immediates and one timer per waiter (its bound), however long they wait', async (t) => {
     const locker = createMemoryLocker();
-    const release = await locker.acquire('u');
+    const lock = await locker.acquire('u');
     const immediates = t.mock.method(globalThis, 'setImmediate');
     const timers = t.mock.method(globalThis, 'setTimeout');
-    const waiters = Array.from({ length: 20 }, () => locker.acquire('u').then((releaseNext) => releaseNext()));
+    const waiters = Array.from({ length: 20 }, () => locker.acquire('u').then((lockNext) => lockNext.release()));
     const afterQueueing = { immediates: immediates.mock.callCount(), timers: timers.mock.callCount() };
     t.mock.restoreAll();
     assert.deepEqual(afterQueueing, { immediates: 0, timers: 20 });
@@ -101,7 +101,7 @@ describe('memory locker', () => {
     await new Promise((resolve) => setTimeout(resolve, 0)); // one macrotask turn, without counting our own immediate
     assert.equal(immediatesWhileWaiting.mock.callCount(), 0);
     t.mock.restoreAll();
-    release();
+    lock.release();
     await Promise.all(waiters);
   });
 
