@@ -172,6 +172,13 @@ export const SETTINGS = {
     'Redis URL (redis://host:6379/0): turns cluster mode on (docs/deploy.md); needs FERRY_DATABASE_URL and a shared data dir. Empty: one process, no Redis. Never logged.',
     parseRedisUrl,
   ),
+  redisKeyPrefix: setting(
+    '--redis-key-prefix',
+    'FERRY_REDIS_KEY_PREFIX',
+    'ferry:',
+    'Prefix of every Redis key and channel ferry uses, so several ferry clusters can share one Redis.',
+    parseString,
+  ),
   instanceId: setting(
     '--instance-id',
     'FERRY_INSTANCE_ID',

@@ -116,7 +116,10 @@ export const ERROR_CATALOGUE = {
   IMPORT_INTERRUPTED: { status: 500, message: 'The import was interrupted twice (the server stopped while it ran) and is not tried again.' },
   IMPORT_SERVICE_CLOSED: { status: 503, message: 'The import service is closed: it takes no new imports while the server stops.' },
   // cluster
-  LOCK_UNAVAILABLE: { status: 503, message: 'The lock service (Redis) cannot be reached, so nothing was written; retry after Retry-After seconds.' },
+  REDIS_UNAVAILABLE: {
+    status: 503,
+    message: 'Redis (upload locks, shared limits) cannot be reached, so nothing was written; retry after Retry-After seconds.',
+  },
   LOCK_LOST: {
     status: 503,
     message: "The request lost its upload's lock (a long pause, or Redis out of reach) and stopped writing; ask for the offset (HEAD) and resume.",

@@ -29,7 +29,7 @@ export interface HeldLock {
 export interface UploadLocker {
   /**
    * Resolves once the lock on `id` is held; UPLOAD_LOCKED when the wait is bounded out or
-   * aborted; LOCK_UNAVAILABLE when the lock service cannot be reached.
+   * aborted; REDIS_UNAVAILABLE when a cluster's lock service cannot be reached.
    */
   acquire(id: string, options?: LockOptions): Promise<HeldLock>;
 }
