@@ -93,7 +93,10 @@ export function holdLease(options: LeaseOptions): Lease {
   /** Loses the lease at `validUntil` even while a renewal hangs (Redis paused, a partition). */
   function watchDeadline(): void {
     const leftMs = validUntil - now();
-    if (leftMs <= 0) return lose();
+    if (leftMs <= 0) {
+      lose();
+      return;
+    }
     deadlineTimer = setTimeout(watchDeadline, leftMs);
     deadlineTimer.unref();
   }
