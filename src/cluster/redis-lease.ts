@@ -43,6 +43,12 @@ export interface Lease extends HeldLock {
  * that finds another token loses it at once, one that fails (Redis out of reach) is tried
  * again until `validUntil`. Past `validUntil` the lock counts as lost even if no timer ran
  * (a paused process), because `assertHeld` compares the clock itself.
+ *
+ * The safety assumption: Redis expires the key no sooner than `leaseMs` after the SET or
+ * renewal was sent, and a write lands within the margin (leaseMs / 10) of the `assertHeld`
+ * that allowed it. A pause between the check and the write syscall, or clock drift between
+ * this process and Redis, longer than the margin can let a write land after another holder
+ * took over. A Redis failover that loses the key breaks it too (a single Redis, not Redlock).
  */
 export function holdLease(options: LeaseOptions): Lease {
   const { redis, key, token, leaseMs, now, retryMs } = options;
