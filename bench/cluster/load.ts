@@ -21,6 +21,8 @@ export interface LoadMeasurement {
   /** Server CPU (user + system) summed over the instances, per GiB uploaded. */
   serverCpuSecondsPerGiB: number;
   clientCpuSeconds: number;
+  /** The round-robin proxy's CPU over the load (it shares the machine's cores with the servers). */
+  proxyCpuSeconds: number;
   /** undefined when an instance's /metrics has no ferry_lock_acquire_seconds. */
   lockP50Ms: number | undefined;
   lockP99Ms: number | undefined;
@@ -75,11 +77,13 @@ export async function runLoad(topology: Topology, clients: number, size: number)
     const locksBefore = await lockHistogram(topology);
     const cpuBefore = serverCpuSeconds(topology);
     const clientBefore = process.cpuUsage();
+    const proxyBefore = processCpuSeconds(topology.proxy.pid);
     const started = performance.now();
     const urls = await Promise.race([Promise.all(Array.from({ length: clients }, () => uploadOne(ctx, size))), ...failures]);
     const wallSeconds = (performance.now() - started) / 1000;
     const client = process.cpuUsage(clientBefore);
     const cpuSeconds = serverCpuSeconds(topology) - cpuBefore;
+    const proxyCpuSeconds = processCpuSeconds(topology.proxy.pid) - proxyBefore;
     const locksAfter = await lockHistogram(topology);
     await verifyAndRemove(ctx, topology, urls, size);
     const locks = locksBefore === undefined || locksAfter === undefined ? undefined : combine(locksAfter, locksBefore, -1);
@@ -89,6 +93,7 @@ export async function runLoad(topology: Topology, clients: number, size: number)
       wallSeconds,
       serverCpuSecondsPerGiB: cpuSeconds / (bytes / GiB),
       clientCpuSeconds: (client.user + client.system) / 1e6,
+      proxyCpuSeconds,
       lockP50Ms: locks === undefined ? undefined : histogramQuantile(locks, 0.5) * 1000,
       lockP99Ms: locks === undefined ? undefined : histogramQuantile(locks, 0.99) * 1000,
     };

@@ -79,7 +79,7 @@ export function renderMarkdown(results: ClusterResults): string {
     `${runs} run(s), topologies alternating within each run; every cell is the median over runs (throughput: median (min–max)).`,
     "Lock acquire: ferry_lock_acquire_seconds from every instance's /metrics over the load (percentiles estimated from its buckets); n/a when the metric is missing.",
     'Server CPU: user + system of every instance (/proc/<pid>/stat) over the load, per GiB uploaded.',
-    'Handover: a PATCH stalls on instance #1 (headers and 1 MiB of body, then silence); a HEAD through #2 (#1 itself with one instance) is timed until it answers 200 with the offset.',
+    'Handover: a PATCH stalls on instance #1 (headers and 1 MiB of body, then silence); a HEAD through #2 (#1 itself with one instance) is timed until it answers 200 with the offset. In one process the in-memory lock lets the stalled body drain for lockDrainTimeoutMs (3 s) first.',
     '',
     `| metric | ${topologies.map(topologyLabel).join(' | ')} |`,
     `|---|${topologies.map(() => '---:').join('|')}|`,
@@ -90,7 +90,10 @@ export function renderMarkdown(results: ClusterResults): string {
     row('throughput MiB/s', throughputCell),
     row('lock acquire p50 / p99 ms', (measured) => `${optional(medianOf(measured, (m) => m.lockP50Ms))} / ${optional(medianOf(measured, (m) => m.lockP99Ms))}`),
     row('server CPU s per GiB (all instances)', (measured) => optional(medianOf(measured, (m) => m.serverCpuSecondsPerGiB))),
-    row('client CPU s', (measured) => optional(medianOf(measured, (m) => m.clientCpuSeconds))),
+    row(
+      'client CPU s / proxy CPU s',
+      (measured) => `${optional(medianOf(measured, (m) => m.clientCpuSeconds))} / ${optional(medianOf(measured, (m) => m.proxyCpuSeconds))}`,
+    ),
     row('handover ms', (measured) => `${optional(medianOf(measured, (m) => m.handover.milliseconds))} (${measured[0].handover.path})`),
     row('offset after handover', (measured) => formatBytes(measured[0].handover.offset)),
   );
