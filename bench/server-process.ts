@@ -24,6 +24,8 @@ export class ServerProcess {
   private readonly exited: Promise<void>;
   private outputTail = '';
   private stopping = false;
+  /** False for a data directory shared with other servers: its owner removes it. */
+  private ownsDataDir = true;
 
   private constructor(
     readonly spec: ServerSpec,
@@ -51,16 +53,21 @@ export class ServerProcess {
     live.add(this);
   }
 
-  /** Spawns the server on a free port and waits until it answers HTTP. */
-  static async start(spec: ServerSpec): Promise<ServerProcess> {
+  /**
+   * Spawns the server on a free port and waits until it answers HTTP. Its data directory is a
+   * fresh temporary one, removed at stop, unless `sharedDataDir` (several servers on one
+   * directory, left to the caller) is given.
+   */
+  static async start(spec: ServerSpec, sharedDataDir?: string): Promise<ServerProcess> {
     const port = await findFreePort();
-    const dataDir = mkdtempSync(join(tmpdir(), `ferry-bench-${spec.name}-`));
+    const dataDir = sharedDataDir ?? mkdtempSync(join(tmpdir(), `ferry-bench-${spec.name}-`));
     const child = spawn(process.execPath, spec.nodeArgs(HOST, port, dataDir), {
       cwd: spec.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, NODE_ENV: 'production', ...spec.env },
     });
     const server = new ServerProcess(spec, dataDir, port, child);
+    server.ownsDataDir = sharedDataDir === undefined;
     if (child.pid === undefined) {
       await server.stop();
       throw new Error(`${spec.label}: could not spawn ${process.execPath}`);
@@ -86,7 +93,7 @@ export class ServerProcess {
     return tail === '' ? ' (no output)' : `; its last output:\n${tail}`;
   }
 
-  /** SIGTERM, then SIGKILL if it lingers; removes the data directory. */
+  /** SIGTERM, then SIGKILL if it lingers; removes the data directory (its own). */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.child.exitCode === null && this.child.signalCode === null) {
@@ -97,14 +104,18 @@ export class ServerProcess {
       clearTimeout(timer);
     }
     live.delete(this);
-    rmSync(this.dataDir, { recursive: true, force: true });
+    this.removeDataDir();
   }
 
   /** Synchronous last resort for exit and signal handlers. */
   killNow(): void {
     this.stopping = true;
     this.child.kill('SIGKILL');
-    rmSync(this.dataDir, { recursive: true, force: true });
+    this.removeDataDir();
+  }
+
+  private removeDataDir(): void {
+    if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
 
