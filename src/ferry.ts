@@ -163,8 +163,8 @@ export function createFerry(
   const tus = createTusHandlers(engine, { maxSize: config.maxSize, publicUrl: config.publicUrl });
   const ietf = createIetfHandlers({ engine, maxSize: config.maxSize, publicUrl: config.publicUrl });
   const health = { shuttingDown: false };
-  // Cluster mode: a Redis connection for the leader lease; /readyz asks Redis and PostgreSQL.
-  const redis = config.redisUrl === '' ? undefined : connectRedis(config.redisUrl, 'ferry-leader');
+  // Cluster mode: a Redis connection for the leader lease (a command that hangs fails before the next try); /readyz asks Redis and PostgreSQL.
+  const redis = config.redisUrl === '' ? undefined : connectRedis(config.redisUrl, 'ferry-leader', { commandTimeout: Math.floor(config.lockLeaseMs / 3) });
   const readiness = redis === undefined ? undefined : createReadinessProbes(redis, config.databaseUrl);
   let leadership: Leadership = redis === undefined ? SOLE_LEADER : NOT_CONTENDING;
   const app = createApp({

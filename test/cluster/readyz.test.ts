@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { describe, it } from 'node:test';
-import { startFerry } from '../http/harness.js';
+import type supertest from 'supertest';
+import { startFerry, type TestFerry } from '../http/harness.js';
+import { waitFor } from '../support/tus-requests.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -14,6 +16,19 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/**
+ * GET /readyz once the instance's Redis connection had its chance: a fresh instance is not
+ * ready until it has connected, so this asks until `settled` holds of the answer.
+ */
+async function readyzOnceSettled(test: TestFerry, settled: (response: supertest.Response) => boolean): Promise<supertest.Response> {
+  let response: supertest.Response | undefined;
+  await waitFor('/readyz to settle', async () => {
+    response = await test.http().get('/readyz');
+    return settled(response);
+  });
+  return response as supertest.Response;
 }
 
 function cluster(redisUrl: string, databaseUrl: string) {
@@ -37,8 +52,7 @@ describe('/readyz', () => {
   it('cluster mode with Redis and PostgreSQL answering: ready, and no credential needed', async () => {
     const test = await startFerry({ ...cluster(REDIS_URL, DATABASE_URL), auth: 'jwt', jwtSecret: 'x'.repeat(32) });
     assert.equal((await test.http().get('/files/').set('Tus-Resumable', '1.0.0')).status, 401, 'the upload API needs a token');
-    const ready = await test.http().get('/readyz');
-    assert.equal(ready.status, 200, ready.text);
+    const ready = await readyzOnceSettled(test, (response) => response.status === 200);
     assert.deepEqual(ready.body, { status: 'ready' });
   });
 
@@ -57,7 +71,7 @@ describe('/readyz', () => {
 
   it('cluster mode with PostgreSQL unreachable: 503 NOT_READY naming the database as down; /healthz still 200', async () => {
     const test = await startFerry(cluster(REDIS_URL, `postgres://postgres@127.0.0.1:${await freePort()}/test`));
-    const response = await test.http().get('/readyz');
+    const response = await readyzOnceSettled(test, (answer) => answer.body.error?.details?.redis === 'up');
     assert.equal(response.status, 503);
     assert.equal(response.body.error.code, 'NOT_READY');
     assert.deepEqual(response.body.error.details, { redis: 'up', database: 'down' });
