@@ -51,6 +51,8 @@ export function createLeaderLease({
   onElected,
   now = () => performance.now(),
 }: LeaderLeaseOptions): LeaderLease {
+  // Every line names the instance, once: in cluster mode the logger's base fields carry it already.
+  const log = 'instance' in logger.bindings() ? logger : logger.child({ instance: instanceId });
   const key = `${keyPrefix}leader`;
   const token = `${instanceId}:${randomUUID()}`;
   const margin = Math.ceil(leaseMs * DRIFT_FRACTION);
@@ -65,8 +67,8 @@ export function createLeaderLease({
     if ((await redis.set(key, token, 'PX', leaseMs, 'NX')) !== 'OK') return;
     held = true;
     deadline = sentAt + leaseMs - margin;
-    logger.info({ instance: instanceId }, 'leader lease taken');
-    elections = elections.then(() => onElected()).catch((error: unknown) => logger.error({ err: error, instance: instanceId }, 'leader task failed'));
+    log.info('leader lease taken');
+    elections = elections.then(() => onElected()).catch((error: unknown) => log.error({ err: error }, 'leader task failed'));
   }
 
   async function renew(): Promise<void> {
@@ -77,7 +79,7 @@ export function createLeaderLease({
 
   async function lose(reason: 'expired' | 'taken'): Promise<void> {
     held = false;
-    logger.info({ instance: instanceId, reason }, 'leader lease lost');
+    log.info({ reason }, 'leader lease lost');
     await release();
   }
 
@@ -119,8 +121,8 @@ export function createLeaderLease({
       await attempt;
       if (!held) return;
       held = false;
-      await release().catch((error: unknown) => logger.warn({ err: error, instance: instanceId }, 'leader lease not released'));
-      logger.info({ instance: instanceId }, 'leader lease released');
+      await release().catch((error: unknown) => log.warn({ err: error }, 'leader lease not released'));
+      log.info('leader lease released');
     },
   };
 }
