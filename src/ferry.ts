@@ -4,6 +4,11 @@ import path from 'node:path';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { type Authenticate, createAuthenticator, createAuthorizer } from './auth/authenticator.js';
+import { instanceIdOf, instanceLogFields } from './cluster/instance-id.js';
+import { createLeaderLease } from './cluster/leader-lease.js';
+import { type Leadership, NOT_CONTENDING, SOLE_LEADER } from './cluster/leadership.js';
+import { createReadinessProbes } from './cluster/readiness-probes.js';
+import { connectRedis } from './cluster/redis-connection.js';
 import { isLoopbackHost } from './config/auth-parsers.js';
 import type { Config } from './config/settings.js';
 import { createSchemaRegistry, loadSchemasDir, type SchemaRegistry } from './csv/schema/index.js';
@@ -62,21 +67,23 @@ export interface Ferry {
   imports: ImportService;
   /**
    * Loads the import schemas from config.schemasDir (a bad one rejects with SCHEMA_INVALID,
-   * every problem listed), assembles the final uploads a crash left unassembled though their
-   * partial uploads are finished, resumes interrupted imports, then listens on config.host:config.port
-   * (a warning when that is beyond loopback without authentication); resolves with the base URL,
-   * e.g. http://127.0.0.1:1080. Automatic imports a crash lost (finished uploads with `schema`
-   * metadata and no import) are found by a background scan that recovery starts: listening does
-   * not wait for it.
+   * every problem listed), runs start-up recovery (assembles the final uploads a crash left
+   * unassembled though their partial uploads are finished, rebuilds the quota ledger, resumes
+   * interrupted imports), then listens on config.host:config.port (a warning when that is beyond
+   * loopback without authentication); resolves with the base URL, e.g. http://127.0.0.1:1080.
+   * Automatic imports a crash lost (finished uploads with `schema` metadata and no import) are
+   * found by a background scan that recovery starts: listening does not wait for it.
+   * In cluster mode (FERRY_REDIS_URL) this instance contends for the leader lease instead, and
+   * recovery runs each time it is elected, not before listening.
    */
   listen(): Promise<string>;
   /**
-   * Stops the expiry sweep, closes the server (in-flight requests end first), stops the
-   * running import (rolled back; it runs again at the next start), then shuts the store
-   * and the import database down.
+   * Stops the expiry sweep, gives leadership up (a recovery under way ends first), closes the
+   * server (in-flight requests end first), stops the running import (rolled back; it runs again
+   * at the next start), then shuts the store, the import database and the Redis connection down.
    */
   close(): Promise<void>;
-  /** /healthz answers 503 from now on. */
+  /** /healthz and /readyz answer 503 from now on. */
   setShuttingDown(): void;
 }
 
@@ -88,7 +95,7 @@ export interface Ferry {
 export function createFerry(
   config: Config,
   {
-    logger = createLogger(config.logLevel),
+    logger = createLogger(config.logLevel, undefined, instanceLogFields(config)),
     onUploadFinished,
     lockDrainTimeoutMs,
     authenticate = createAuthenticator(config),
@@ -96,7 +103,7 @@ export function createFerry(
     limits: limitOverrides,
   }: FerryOptions = {},
 ): Ferry {
-  const metrics = createMetrics({ storeStats: () => store.stats() });
+  const metrics = createMetrics({ storeStats: () => store.stats(), instance: config.redisUrl === '' ? undefined : instanceIdOf(config) });
   const store = new FerryStore({
     directory: config.dataDir,
     expirationMs: config.uploadExpiresMs,
@@ -156,6 +163,10 @@ export function createFerry(
   const tus = createTusHandlers(engine, { maxSize: config.maxSize, publicUrl: config.publicUrl });
   const ietf = createIetfHandlers({ engine, maxSize: config.maxSize, publicUrl: config.publicUrl });
   const health = { shuttingDown: false };
+  // Cluster mode: a Redis connection for the leader lease (a command that hangs fails before the next try); /readyz asks Redis and PostgreSQL.
+  const redis = config.redisUrl === '' ? undefined : connectRedis(config.redisUrl, 'ferry-leader', { commandTimeout: Math.floor(config.lockLeaseMs / 3) });
+  const readiness = redis === undefined ? undefined : createReadinessProbes(redis, config.databaseUrl);
+  let leadership: Leadership = redis === undefined ? SOLE_LEADER : NOT_CONTENDING;
   const app = createApp({
     tus,
     ietf,
@@ -164,6 +175,7 @@ export function createFerry(
     logger,
     corsOrigins: config.corsOrigins,
     health,
+    readinessChecks: readiness?.checks,
     imports,
     schemas,
     clientDir: clientDirOf(config),
@@ -184,8 +196,24 @@ export function createFerry(
   const metricsServer = config.metricsPort === undefined ? undefined : createHttpServer(createMetricsApp(metrics.registry, { token: config.metricsToken }));
   const stopSweep =
     config.uploadExpiresMs > 0
-      ? startExpirySweep({ store, events, intervalMs: config.expirySweepMs, onError: (error) => logger.error({ err: error }, 'expiry sweep failed') })
+      ? startExpirySweep({
+          store,
+          events,
+          intervalMs: config.expirySweepMs,
+          isLeader: () => leadership.isLeader(),
+          onSwept: (deleted) => logger.info({ deleted }, 'expiry sweep done'),
+          onError: (error) => logger.error({ err: error }, 'expiry sweep failed'),
+        })
       : () => undefined;
+
+  /** Start-up recovery, on the leader only: final uploads a crash left unassembled, the quota ledger, interrupted and missed imports. */
+  async function recoverAtStart(): Promise<void> {
+    const assembled = await store.recoverFinals();
+    await limits.rebuild(storedUploads(config.dataDir, store));
+    await imports.recover();
+    for (const final of assembled) await engine.finishUpload(final);
+    logger.info({ assembled: assembled.length }, 'start-up recovery done');
+  }
 
   return {
     app,
@@ -201,10 +229,16 @@ export function createFerry(
     imports,
     async listen() {
       loadedSchemas = await loadSchemasDir(config.schemasDir);
-      const assembled = await store.recoverFinals();
-      await limits.rebuild(storedUploads(config.dataDir, store));
-      await imports.recover();
-      for (const final of assembled) await engine.finishUpload(final);
+      if (redis === undefined) await recoverAtStart();
+      else
+        leadership = createLeaderLease({
+          redis,
+          keyPrefix: config.redisKeyPrefix,
+          leaseMs: config.lockLeaseMs,
+          instanceId: instanceIdOf(config),
+          logger,
+          onElected: recoverAtStart,
+        });
       if (metricsServer !== undefined) await listenOn(metricsServer, config.metricsPort ?? 0, config.metricsHost);
       const url = await listenOn(server, config.port, config.host);
       if (servesOthersUnauthenticated(config)) logger.warn({ url, host: config.host }, UNAUTHENTICATED_WARNING);
@@ -212,10 +246,13 @@ export function createFerry(
     },
     async close() {
       stopSweep();
+      await leadership.close();
       await Promise.all([closeServer(server), metricsServer === undefined ? undefined : closeServer(metricsServer)]);
       await imports.close();
       await store.shutdown();
       await sink.close();
+      await readiness?.close();
+      redis?.disconnect();
     },
     setShuttingDown() {
       health.shuttingDown = true;

@@ -1,3 +1,4 @@
+import { instanceLogFields } from '../cluster/instance-id.js';
 import { loadConfig } from '../config/load-config.js';
 import { createFerry, servesOthersUnauthenticated, UNAUTHENTICATED_WARNING } from '../ferry.js';
 import { installGracefulShutdown } from '../lifecycle/graceful-shutdown.js';
@@ -13,7 +14,7 @@ import { localUrl } from './local-url.js';
  */
 export async function serveCommand(args: readonly string[]): Promise<number | undefined> {
   const config = loadConfig(args, process.env);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, instanceLogFields(config));
   const ferry = createFerry(config, { logger });
   let url: string;
   try {

@@ -1,5 +1,6 @@
 import { appError } from '../errors/catalogue.js';
 import { authSettingProblems } from './auth-checks.js';
+import { clusterSettingProblems } from './cluster-checks.js';
 import { type Config, SETTINGS, type SettingName } from './settings.js';
 
 export interface ConfigProblem {
@@ -14,7 +15,7 @@ const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
  * Reads every setting from flags (`--name value` or `--name=value`), then the
  * environment, then the default; validates all of them and reports every problem at
  * once (error code CONFIG_INVALID, `details.problems`), those of settings taken together (the
- * authentication ones) included. The result is frozen.
+ * authentication ones, cluster mode's) included. The result is frozen.
  */
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
   const problems: ConfigProblem[] = [];
@@ -28,7 +29,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       unparsed.add(name);
     } else values[name] = read.value;
   }
-  problems.push(...authSettingProblems(values, unparsed));
+  problems.push(...authSettingProblems(values, unparsed), ...clusterSettingProblems(values, unparsed));
   if (problems.length > 0) {
     const lines = problems.map((p) => `${p.setting} (from ${p.source}): ${p.message}`);
     throw appError('CONFIG_INVALID', { message: `invalid configuration:\n  ${lines.join('\n  ')}`, details: { problems } });

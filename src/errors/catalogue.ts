@@ -124,6 +124,10 @@ export const ERROR_CATALOGUE = {
     status: 503,
     message: "The request lost its upload's lock (a long pause, or Redis out of reach) and stopped writing; ask for the offset (HEAD) and resume.",
   },
+  NOT_READY: {
+    status: 503,
+    message: 'This instance cannot serve yet: a dependency it needs (Redis, the import database) does not answer, or it is shutting down.',
+  },
   // config
   CONFIG_INVALID: { status: 500, message: 'The configuration is invalid.' },
   // csv schemas

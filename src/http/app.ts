@@ -27,6 +27,7 @@ import { createLinkRoute } from './routes/link-route.js';
 import { API_ALLOWED_METHODS, createMethodNotAllowed } from './routes/method-not-allowed.js';
 import { createMetricsRoute } from './routes/metrics-route.js';
 import { createNotFound } from './routes/not-found.js';
+import { createReadyRoute, type ReadinessCheck } from './routes/ready-route.js';
 import { createSchemasRoutes } from './routes/schemas-routes.js';
 
 export interface AppDeps {
@@ -37,6 +38,8 @@ export interface AppDeps {
   logger: Logger;
   corsOrigins: readonly string[];
   health: HealthState;
+  /** What /readyz asks (cluster mode: Redis and PostgreSQL); none: ready unless shutting down. */
+  readinessChecks?: readonly ReadinessCheck[];
   imports: ImportService;
   schemas: SchemaRegistry;
   /** The built browser page served at / (client/dist). */
@@ -71,6 +74,7 @@ export function createApp({
   logger,
   corsOrigins,
   health,
+  readinessChecks = [],
   imports,
   schemas,
   clientDir,
@@ -88,8 +92,9 @@ export function createApp({
   app.notFound(createNotFound());
 
   app.get('/healthz', createHealthRoute(health));
+  app.get('/readyz', createReadyRoute({ health, checks: readinessChecks }));
   if (serveMetrics) app.get('/metrics', createMetricsRoute(metrics.registry, { token: metricsToken }));
-  // Authentication covers the upload and import APIs; /, /healthz and /schemas (public metadata: names and columns) need none.
+  // Authentication covers the upload and import APIs; /, /healthz, /readyz and /schemas (public metadata: names and columns) need none.
   // Rate limits run after it, so an owner is one subject wherever it connects from.
   const limit = rateLimit === undefined ? [] : [createRateLimit(rateLimit)];
   const filesRoute = createFilesRoute({ tus, ietf, download: createDownloadRoute(store), link: createLinkRoute({ store, links }), links, metrics, authorize });

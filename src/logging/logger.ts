@@ -23,12 +23,13 @@ const REDACTED_PATHS = [
 /**
  * A logger at `level`, to `destination` (tests pass a stream that collects lines) or to stdout:
  * readable lines when stdout is a terminal (a person is watching), JSON lines otherwise (a log
- * collector, a pipe, a test reading them). Redaction applies before either format.
+ * collector, a pipe, a test reading them). Redaction applies before either format. `fields` join
+ * the base fields of every line (`instance` in cluster mode).
  */
-export function createLogger(level: LevelWithSilent = 'info', destination?: DestinationStream): Logger {
+export function createLogger(level: LevelWithSilent = 'info', destination?: DestinationStream, fields: Record<string, string> = {}): Logger {
   const options = {
     level,
-    base: { service: 'ferry' },
+    base: { service: 'ferry', ...fields },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
   };

@@ -6,6 +6,8 @@ export interface MetricsOptions {
   storeStats?: () => StoreStats;
   /** Prefix of every ferry metric name. */
   prefix?: string;
+  /** The `instance` label of every metric, ferry's and the process ones (cluster mode); none when absent. */
+  instance?: string;
 }
 
 export interface Metrics {
@@ -35,8 +37,9 @@ export function methodLabel(method: string): string {
   return KNOWN_METHODS.has(method) ? method : 'OTHER';
 }
 
-export function createMetrics({ storeStats, prefix = 'ferry_' }: MetricsOptions = {}): Metrics {
+export function createMetrics({ storeStats, prefix = 'ferry_', instance }: MetricsOptions = {}): Metrics {
   const registry = new Registry();
+  if (instance !== undefined) registry.setDefaultLabels({ instance });
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
 
