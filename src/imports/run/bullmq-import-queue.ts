@@ -1,0 +1,136 @@
+import { type Job, Queue, WaitingError, Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import { connectRedis, REDIS_RETRY_AFTER_SECONDS } from '../../cluster/redis-connection.js';
+import { appError } from '../../errors/catalogue.js';
+import type { ImportJob, ImportQueue, ImportQueueHandlers } from './import-queue.js';
+
+export interface BullmqImportQueueOptions extends ImportQueueHandlers {
+  /** FERRY_REDIS_URL; never logged. */
+  redisUrl: string;
+  /** FERRY_REDIS_KEY_PREFIX: the queue's keys are `<keyPrefix>bull:imports:…`. */
+  keyPrefix: string;
+  /**
+   * FERRY_IMPORT_JOB_LEASE_MS: a running job's lock lasts this long and is renewed at half
+   * of it; a job whose worker stopped renewing (it died) goes back to wait, for any instance,
+   * within about two leases.
+   */
+  jobLeaseMs: number;
+  logger: Logger;
+  /** How often `onIdle` looks at the shared queue's counts. */
+  idlePollMs?: number;
+}
+
+const QUEUE_NAME = 'imports';
+const JOB_NAME = 'import';
+
+/** The states of a job that still has to run, or runs now. */
+const PENDING_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'waiting-children'] as const;
+
+/**
+ * Times a job whose worker died goes back to wait before BullMQ fails it. The runner gives up
+ * on an import whose runs died twice (IMPORT_INTERRUPTED) before this, so BullMQ's own
+ * failure is left for a worker that dies before the run even begins.
+ */
+const MAX_STALLED_COUNT = 3;
+
+interface JobData {
+  id: string;
+}
+
+/**
+ * The import queue of a cluster, in Redis through BullMQ: any instance enqueues, the one
+ * whose worker is free runs the job. The job id is the import's id (an automatic import's
+ * is `upload-<uploadId>`), so a job is never queued twice while it waits or runs; finished
+ * jobs are removed, their outcome is the import's record. Each instance runs one job at a
+ * time (its sink writes one import at a time).
+ *
+ * A worker that dies stops renewing its job's lock; after `jobLeaseMs` another instance's
+ * stalled-job check puts the job back to wait, and its record (still `running`) is run
+ * again. `close` aborts the running job (the runner rolls it back and saves it as queued)
+ * and moves it back to wait, for another instance or the next start, neither lost nor failed.
+ */
+export function createBullmqImportQueue({
+  redisUrl,
+  keyPrefix,
+  handle,
+  onError,
+  closeReason,
+  jobLeaseMs,
+  logger,
+  idlePollMs = 100,
+}: BullmqImportQueueOptions): ImportQueue {
+  const prefix = `${keyPrefix}bull`;
+  // Adding a job fails at once while Redis is away; the worker's connection waits for it.
+  const queueConnection = connectRedis(redisUrl, 'ferry-import-queue', { maxRetriesPerRequest: null });
+  const workerConnection = connectRedis(redisUrl, 'ferry-import-worker', { maxRetriesPerRequest: null, enableOfflineQueue: true });
+  const queue = new Queue<JobData>(QUEUE_NAME, { connection: queueConnection, prefix });
+  let running: AbortController | undefined;
+  let closing: Promise<void> | undefined;
+
+  async function process(job: Job<JobData>, token?: string): Promise<void> {
+    const importJob: ImportJob = { id: job.data.id };
+    const controller = new AbortController();
+    if (closing === undefined) {
+      running = controller;
+      try {
+        await handle(importJob, controller.signal);
+      } catch (error) {
+        onError(error, importJob);
+      } finally {
+        running = undefined;
+      }
+    }
+    if (closing === undefined || token === undefined) return;
+    // Stopped by close: back to wait, so that another worker (or the next start) runs it.
+    await job.moveToWait(token);
+    throw new WaitingError();
+  }
+
+  const worker = new Worker<JobData>(QUEUE_NAME, process, {
+    connection: workerConnection,
+    prefix,
+    concurrency: 1,
+    lockDuration: jobLeaseMs,
+    stalledInterval: jobLeaseMs,
+    maxStalledCount: MAX_STALLED_COUNT,
+  });
+  worker.on('error', (error) => logger.warn({ err: error }, 'import queue worker error'));
+  worker.on('failed', (job, error) => logger.error({ err: error, importId: job?.data.id }, 'import job failed in the queue'));
+  queue.on('error', (error) => logger.warn({ err: error }, 'import queue error'));
+
+  async function pendingCount(): Promise<number> {
+    const counts = await queue.getJobCounts(...PENDING_STATES);
+    return Object.values(counts).reduce((sum, count) => sum + count, 0);
+  }
+
+  return {
+    async enqueue({ id }) {
+      if (closing !== undefined) return;
+      try {
+        await queue.add(JOB_NAME, { id }, { jobId: id, removeOnComplete: true, removeOnFail: true });
+      } catch (error) {
+        throw appError('REDIS_UNAVAILABLE', { cause: error, details: { retryAfter: REDIS_RETRY_AFTER_SECONDS } });
+      }
+    },
+    async onIdle() {
+      while (closing === undefined && (await pendingCount()) > 0) {
+        await new Promise((resolve) => setTimeout(resolve, idlePollMs));
+      }
+    },
+    async has(id) {
+      const state = await queue.getJobState(id);
+      return (PENDING_STATES as readonly string[]).includes(state);
+    },
+    close() {
+      closing ??= (async () => {
+        // The worker takes no job from now on; it waits for the running one, aborted here.
+        const stopping = worker.close();
+        running?.abort(closeReason?.());
+        await stopping;
+        await queue.close();
+        await Promise.allSettled([queueConnection.quit(), workerConnection.quit()]);
+      })();
+      return closing;
+    },
+  };
+}
