@@ -2,13 +2,16 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, type TestContext, test } from 'node:test';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createBullmqImportQueue, type ImportQueue, type ImportRecord } from '../../src/imports/index.js';
+import { importsDirectory } from '../../src/imports/records/import-files.js';
+import { newRecord } from '../../src/imports/records/import-record.js';
+import { createImportRecords } from '../../src/imports/records/import-records.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { openStore, peopleCsv, storeUpload } from '../imports/harness.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -207,6 +210,45 @@ describe('cluster imports: BullMQ queue, shared data dir, PostgreSQL', () => {
     assert.equal(record.attempts, 2);
     assert.equal(record.summary.rowsImported, rows);
     assert.equal(await countRows(cluster, schemaOf(cluster)), rows);
+  });
+
+  test('recovery on another instance leaves an import the shared queue holds alone', async (t) => {
+    const cluster = await openCluster(t);
+    const store = openStore(t, cluster.dataDir);
+    const rows = 300_000;
+    const upload = await storeUpload(store, randomBytes(16).toString('hex'), peopleCsv(rows), { schema: 'people' });
+    const id = `upload-${upload.id}`;
+    const runner = openClusterImportService(cluster, store);
+    t.after(() => runner.closeAll());
+    await runner.onUploadFinished(upload);
+    await waitForRecord(cluster.dataDir, id, (record) => {
+      assert.notEqual(record.status, 'succeeded', 'the import finished before recovery could look at it');
+      return record.status === 'running';
+    });
+    const logs: Record<string, unknown>[] = [];
+    const other = openClusterImportService(cluster, store, logs);
+    t.after(() => other.closeAll());
+    await other.recover();
+    assert.equal((await storedRecord(cluster.dataDir, id))?.status, 'running', 'still running when recovery looked');
+    assert.deepEqual(
+      logs.filter((line) => line.importId === id).map((line) => line.msg),
+      [],
+    );
+    const record = await waitForRecord(cluster.dataDir, id, (stored) => stored.status === 'succeeded' || stored.status === 'failed');
+    assert.deepEqual([record.status, record.attempts, record.summary.rowsImported], ['succeeded', 1, rows]);
+    assert.equal(await countRows(cluster, schemaOf(cluster)), rows);
+  });
+
+  test('two instances creating one automatic import record at once: the first write wins', async () => {
+    const dataDir = await makeTempDir();
+    const upload = { id: randomBytes(16).toString('hex'), size: 10, offset: 10 };
+    const instances = [createImportRecords(importsDirectory(dataDir)), createImportRecords(importsDirectory(dataDir))];
+    const records = instances.map((_, index) => ({ ...newRecord(`upload-${upload.id}`, upload, `schema-${index}`, 'all-or-nothing', 10) }));
+    const created = await Promise.all(instances.flatMap((instance, index) => [instance.create(records[index]!), instance.create(records[index]!)]));
+    assert.equal(created.filter(Boolean).length, 1, String(created));
+    const stored = await storedRecord(dataDir, `upload-${upload.id}`);
+    assert.equal(stored?.schema, `schema-${created.indexOf(true) < 2 ? 0 : 1}`);
+    assert.deepEqual((await readdir(importsDirectory(dataDir))).sort(), [`upload-${upload.id}.json`]);
   });
 
   test('the commit ledger: a re-run of an import whose rows were committed inserts nothing and settles it', async (t) => {

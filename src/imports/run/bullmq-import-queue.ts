@@ -1,6 +1,6 @@
 import { type Job, Queue, WaitingError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { connectRedis, REDIS_RETRY_AFTER_SECONDS } from '../../cluster/redis-connection.js';
+import { connectRedis, REDIS_RETRY_AFTER_SECONDS, redisReady } from '../../cluster/redis-connection.js';
 import { appError } from '../../errors/catalogue.js';
 import type { ImportJob, ImportQueue, ImportQueueHandlers } from './import-queue.js';
 
@@ -21,6 +21,8 @@ export interface BullmqImportQueueOptions extends ImportQueueHandlers {
 }
 
 const QUEUE_NAME = 'imports';
+/** How long an enqueue waits for Redis (a start, a reconnect) before REDIS_UNAVAILABLE. */
+const ENQUEUE_WAIT_MS = 2000;
 const JOB_NAME = 'import';
 
 /** The states of a job that still has to run, or runs now. */
@@ -61,28 +63,36 @@ export function createBullmqImportQueue({
 }: BullmqImportQueueOptions): ImportQueue {
   const prefix = `${keyPrefix}bull`;
   // Adding a job fails at once while Redis is away; the worker's connection waits for it.
-  const queueConnection = connectRedis(redisUrl, 'ferry-import-queue', { maxRetriesPerRequest: null });
+  const queueConnection = connectRedis(redisUrl, 'ferry-import-queue');
   const workerConnection = connectRedis(redisUrl, 'ferry-import-worker', { maxRetriesPerRequest: null, enableOfflineQueue: true });
   const queue = new Queue<JobData>(QUEUE_NAME, { connection: queueConnection, prefix });
-  let running: AbortController | undefined;
+  /** The job running here: its abort, and its handler's end (it never rejects). */
+  let running: { controller: AbortController; handled: Promise<void> } | undefined;
   let closing: Promise<void> | undefined;
 
   async function process(job: Job<JobData>, token?: string): Promise<void> {
-    const importJob: ImportJob = { id: job.data.id };
+    // Taken while the worker was closing: not run here.
+    if (closing !== undefined) return putBack(job, token);
     const controller = new AbortController();
-    if (closing === undefined) {
-      running = controller;
-      try {
-        await handle(importJob, controller.signal);
-      } catch (error) {
-        onError(error, importJob);
-      } finally {
-        running = undefined;
-      }
+    const handled = runHandler({ id: job.data.id }, controller.signal);
+    running = { controller, handled };
+    await handled;
+    running = undefined;
+    if (controller.signal.aborted) return putBack(job, token);
+  }
+
+  async function runHandler(job: ImportJob, signal: AbortSignal): Promise<void> {
+    try {
+      await handle(job, signal);
+    } catch (error) {
+      onError(error, job);
     }
-    if (closing === undefined || token === undefined) return;
-    // Stopped by close: back to wait, so that another worker (or the next start) runs it.
-    await job.moveToWait(token);
+  }
+
+  /** Back to wait, neither completed nor failed, so that another worker (or the next start) runs it. */
+  async function putBack(job: Job<JobData>, token: string | undefined): Promise<never> {
+    // Without the lock's token the job stays active until its lock runs out, then goes back as a stalled one.
+    if (token !== undefined) await job.moveToWait(token);
     throw new WaitingError();
   }
 
@@ -107,6 +117,7 @@ export function createBullmqImportQueue({
     async enqueue({ id }) {
       if (closing !== undefined) return;
       try {
+        await redisReady(queueConnection, ENQUEUE_WAIT_MS);
         await queue.add(JOB_NAME, { id }, { jobId: id, removeOnComplete: true, removeOnFail: true });
       } catch (error) {
         throw appError('REDIS_UNAVAILABLE', { cause: error, details: { retryAfter: REDIS_RETRY_AFTER_SECONDS } });
@@ -123,12 +134,16 @@ export function createBullmqImportQueue({
     },
     close() {
       closing ??= (async () => {
-        // The worker takes no job from now on; it waits for the running one, aborted here.
-        const stopping = worker.close();
-        running?.abort(closeReason?.());
+        // The worker takes no job from now on. With Redis there, it waits for the running job,
+        // which moves itself back to wait once its handler has ended; with Redis away, nothing
+        // would complete: the job's lock runs out and it comes back as a stalled one.
+        const stopping = worker.close(workerConnection.status !== 'ready');
+        running?.controller.abort(closeReason?.());
+        await running?.handled;
         await stopping;
         await queue.close();
-        await Promise.allSettled([queueConnection.quit(), workerConnection.quit()]);
+        queueConnection.disconnect();
+        workerConnection.disconnect();
       })();
       return closing;
     },
