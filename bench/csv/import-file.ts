@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { runImport } from '../../src/imports/index.js';
 import { createPostgresSink, createSqliteSink } from '../../src/imports/sinks/index.js';
@@ -51,6 +52,7 @@ export function prepareImport(args: ImportArgs): PreparedCase {
         mode,
         maxErrors: MAX_ERRORS,
         sink,
+        importId: randomUUID(),
         onProblem: (entry) => {
           if (problems.length < PROBLEMS_SHOWN) problems.push(entry.message);
         },

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import type { Schema } from '../../src/csv/types.js';
 import { createPostgresSink } from '../../src/imports/sinks/index.js';
@@ -54,7 +55,7 @@ export function connectPostgres(): Postgres {
 export async function createTableLikeFerry(postgres: Postgres, schema: Schema): Promise<void> {
   const sink = createPostgresSink({ connectionString: postgres.url });
   try {
-    const transaction = await sink.begin(schema);
+    const transaction = await sink.begin(schema, randomUUID());
     await transaction.commit();
   } finally {
     await sink.close();

@@ -1,5 +1,6 @@
 import type { ReportEntry, Schema } from '../csv/types.js';
 import { runImport } from '../imports/index.js';
+import { createImportId } from '../imports/records/import-ids.js';
 import { createSink } from '../imports/sinks/index.js';
 import type { ImportSummary } from '../imports/types.js';
 import { reportFailure } from './command-failure.js';
@@ -56,6 +57,8 @@ async function importFile(options: ImportCommandOptions, schema: Schema, signal:
         mode: options.mode,
         maxErrors: options.maxErrors,
         sink,
+        // Each run of the command is an import of its own.
+        importId: createImportId(),
         onProgress: (progress) => progressBar.update(progress),
         onProblem: problems.add,
         signal,

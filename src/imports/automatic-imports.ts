@@ -40,7 +40,10 @@ export function createAutomaticImports({ records, schemas, uploads, submit, logg
   let scanning: Promise<void> | undefined;
   let closed = false;
 
-  /** True when it saved a new record (queued, or failed at once). */
+  /**
+   * True when it saved a new record (queued, or failed at once). Exclusive across the
+   * instances sharing the data dir: only the one whose record was written first queues it.
+   */
   async function create(upload: ImportableUpload, schemaName: string, id: string): Promise<boolean> {
     if ((await records.read(id)) !== undefined) return false;
     const log = logger.child({ importId: id, uploadId: upload.id });
@@ -56,11 +59,11 @@ export function createAutomaticImports({ records, schemas, uploads, submit, logg
     const record = newRecord(id, upload, schemaName, mode, DEFAULT_MAX_ERRORS);
     if (failure !== undefined) {
       fail(record, failure.code, failure.message);
-      await records.save(record);
+      if (!(await records.create(record))) return false;
       log.info({ code: failure.code }, 'import failed');
       return true;
     }
-    await records.save(record);
+    if (!(await records.create(record))) return false;
     log.info({ mode }, 'import queued');
     await submit(record);
     return true;

@@ -12,7 +12,7 @@ import { type ImportRecord, newRecord } from './records/import-record.js';
 import { createImportRecords } from './records/import-records.js';
 import { createImportReports, type ImportReports } from './records/import-reports.js';
 import { findVisibleImport } from './records/visible-import.js';
-import { createInProcessImportQueue } from './run/import-queue.js';
+import { createInProcessImportQueue, type ImportQueueFactory } from './run/import-queue.js';
 import { createImportRunner } from './run/import-runner.js';
 import type { Sink } from './types.js';
 import type { ImportableUpload, UploadSource } from './upload-source.js';
@@ -29,6 +29,12 @@ export interface ImportServiceOptions {
   batchSize?: number;
   /** A running import's state is written at most this often (it is always current in memory). */
   progressIntervalMs?: number;
+  /**
+   * The queue imports wait in: the in-process one by default; in cluster mode, the one
+   * shared through Redis (createBullmqImportQueue), so that whichever instance is free runs
+   * a job, once.
+   */
+  createQueue?: ImportQueueFactory;
 }
 
 export interface ImportService extends ImportReports {
@@ -71,15 +77,18 @@ export function createImportService({
   logger,
   batchSize = 1000,
   progressIntervalMs = 1000,
+  createQueue = createInProcessImportQueue,
 }: ImportServiceOptions): ImportService {
   const records = createImportRecords(importsDirectory(dataDir));
-  const queue = createInProcessImportQueue({
+  const queue = createQueue({
     handle: createImportRunner({ records, schemas, uploads: store, sink, logger, batchSize, progressIntervalMs }),
     onError: (error, job) => logger.error({ err: error, importId: job.id }, 'import job failed'),
     closeReason: () => appError('IMPORT_SERVICE_CLOSED'),
   });
+  /** A shared queue may run the job on another instance: the record is held live only where it runs. */
+  const shared = queue.has !== undefined;
   async function submit(record: ImportRecord): Promise<void> {
-    records.hold(record);
+    if (!shared) records.hold(record);
     await queue.enqueue({ id: record.id });
   }
   const automatic = createAutomaticImports({ records, schemas, uploads: store, submit, logger });
@@ -106,7 +115,7 @@ export function createImportService({
     ...createImportReports(records),
     onUploadFinished: (upload) => automatic.onUploadFinished(upload),
     async recover() {
-      await resumeInterruptedImports({ records, submit, logger });
+      await resumeInterruptedImports({ records, submit, isQueued: queue.has, logger });
       void automatic.scanFinishedUploads();
     },
     async close() {

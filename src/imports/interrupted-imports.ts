@@ -1,27 +1,32 @@
 import type { Logger } from 'pino';
 import { appError } from '../errors/catalogue.js';
-import { fail, type ImportRecord } from './records/import-record.js';
+import { fail, type ImportRecord, MAX_ATTEMPTS } from './records/import-record.js';
 import type { ImportRecords } from './records/import-records.js';
 
 export interface ResumeInterruptedImportsOptions {
   records: ImportRecords;
   /** Hands a saved, queued record to the import queue. */
   submit: (record: ImportRecord) => Promise<void>;
+  /**
+   * A queue shared by a cluster: true while the import's job waits or runs on any instance.
+   * Such an import is no one's leftover, and is left alone.
+   */
+  isQueued?: (id: string) => Promise<boolean>;
   logger: Logger;
 }
-
-/** An import is run at most this often: one interrupted on its second run too is given up. */
-const MAX_ATTEMPTS = 2;
 
 /**
  * At start-up: imports a stop left queued or running are queued again, oldest first, each
  * once; one interrupted on its second run fails with IMPORT_INTERRUPTED. Imports held
- * live (queued in this process already) are left alone.
+ * live (queued in this process already), or whose job the shared queue holds (another
+ * instance runs it now), are left alone.
  */
-export async function resumeInterruptedImports({ records, submit, logger }: ResumeInterruptedImportsOptions): Promise<void> {
+export async function resumeInterruptedImports({ records, submit, isQueued, logger }: ResumeInterruptedImportsOptions): Promise<void> {
   const found: ImportRecord[] = [];
   for (const id of await records.list()) {
     if (records.live(id) !== undefined) continue;
+    // Asked before the record is read: a job that ended before this answer saved its outcome first.
+    if (isQueued !== undefined && (await isQueued(id))) continue;
     let record: ImportRecord | undefined;
     try {
       record = await records.read(id);

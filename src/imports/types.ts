@@ -48,15 +48,29 @@ export interface ImportState {
 
 /** Where good rows go: embedded SQLite by default, PostgreSQL when a database URL is set. */
 export interface Sink {
-  /** Starts one transaction that writes into the schema's table (created if missing, typed columns). */
-  begin(schema: Schema): Promise<SinkTransaction>;
+  /**
+   * Starts one transaction of import `importId` that writes into the schema's table
+   * (created if missing, typed columns).
+   */
+  begin(schema: Schema, importId: string): Promise<SinkTransaction>;
+  /**
+   * The rows a committed transaction of this import wrote, from the commit ledger; undefined
+   * when none committed. A re-run of an import that died after its COMMIT but before its
+   * record was saved settles from this instead of writing the rows a second time.
+   */
+  committedRows(importId: string): Promise<number | undefined>;
   close(): Promise<void>;
 }
 
 export interface SinkTransaction {
   /** Rows keyed by column name, in batches. With a primary key, an existing row is updated, not duplicated. */
   write(rows: readonly Record<string, CellValue>[]): Promise<void>;
-  /** Makes every written row visible at once; returns how many rows were written. */
+  /**
+   * Makes every written row visible at once, with the import's entry in the commit ledger in
+   * the same transaction; returns how many rows were written. When the ledger holds the
+   * import already (another run of it committed first), rolls back instead and returns the
+   * rows that run wrote: an import's rows are committed exactly once.
+   */
   commit(): Promise<{ rows: number }>;
   /** Leaves the table exactly as it was before `begin`. */
   rollback(): Promise<void>;

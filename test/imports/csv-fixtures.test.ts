@@ -61,6 +61,9 @@ function memorySink(committed: Row[]): Sink {
         },
       };
     },
+    async committedRows() {
+      return undefined;
+    },
     async close() {},
   };
 }
@@ -84,6 +87,7 @@ async function run(item: Case, source: AsyncIterable<Uint8Array>): Promise<Resul
     maxErrors: 100,
     batchSize: 2,
     sink: mode === 'validate' ? undefined : memorySink(result.written),
+    importId: 'fixture',
     onProblem: (entry, kind) => void (kind === 'error' ? result.errors : result.warnings).push(entry),
     onRejectedRow: (row) => void result.rejected.push(row),
   });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { describe, type TestContext, test } from 'node:test';
 import { defineSchema } from '../../src/csv/schema/index.js';
 import type { ColumnDefinition, ReportEntry, SchemaDefinition } from '../../src/csv/types.js';
@@ -30,10 +31,11 @@ interface Run {
   header: string[] | undefined;
 }
 
-async function run(text: string, options: Omit<RunImportOptions, 'source' | 'maxErrors'> & { maxErrors?: number }): Promise<Run> {
+async function run(text: string, options: Omit<RunImportOptions, 'source' | 'maxErrors' | 'importId'> & { maxErrors?: number }): Promise<Run> {
   const result: Omit<Run, 'summary'> = { errors: [], warnings: [], rejected: [], header: undefined };
   const summary = await runImport({
     maxErrors: 1000,
+    importId: randomUUID(),
     ...options,
     source: chunked(text),
     onProblem: (entry, kind) => void (kind === 'error' ? result.errors : result.warnings).push(entry),
@@ -265,6 +267,7 @@ describe('empty files, parse problems, failures', () => {
         schema: peopleSchema(fixture.table),
         mode: 'skip-bad-rows',
         sink: fixture.sink,
+        importId: randomUUID(),
         maxErrors: 10,
         batchSize: 100,
         signal: controller.signal,
@@ -287,6 +290,7 @@ describe('empty files, parse problems, failures', () => {
       source: chunked(text, 5),
       schema: peopleSchema(fixture.table),
       mode: 'validate',
+      importId: randomUUID(),
       maxErrors: 1,
       onProgress: (progress) => {
         last = progress;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -10,7 +11,7 @@ import { makeSchema } from './schemas.js';
 test('no database URL: SQLite at <dataDir>/imports.sqlite', async () => {
   const dataDir = await makeTempDir();
   const sink = createSink({ dataDir, databaseUrl: '' });
-  const transaction = await sink.begin(makeSchema('items', { id: 'integer' }));
+  const transaction = await sink.begin(makeSchema('items', { id: 'integer' }), randomUUID());
   await transaction.write([{ id: 1 }]);
   assert.deepEqual(await transaction.commit(), { rows: 1 });
   await sink.close();
@@ -26,7 +27,7 @@ test('a database URL: PostgreSQL, and nothing in the data dir', async (t) => {
     await reader.end();
   });
   const sink = createSink({ dataDir, databaseUrl: TEST_DATABASE_URL });
-  const transaction = await sink.begin(makeSchema(table, { id: 'integer' }));
+  const transaction = await sink.begin(makeSchema(table, { id: 'integer' }), randomUUID());
   await transaction.write([{ id: 1 }]);
   await transaction.commit();
   await sink.close();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { type TestContext, test } from 'node:test';
@@ -18,7 +19,7 @@ const isDatabaseFailed = (error: unknown) => {
 test('a refused connection is IMPORT_DATABASE_FAILED at once', async () => {
   const sink = createPostgresSink({ connectionString: 'postgres://postgres@127.0.0.1:1/test' });
   const started = Date.now();
-  await assert.rejects(sink.begin(makeSchema('unreachable', { id: 'integer' })), isDatabaseFailed);
+  await assert.rejects(sink.begin(makeSchema('unreachable', { id: 'integer' }), randomUUID()), isDatabaseFailed);
   assert.ok(Date.now() - started < 2000, 'no wait for a refused connection');
   await sink.close();
 });
@@ -35,7 +36,7 @@ test('a server that never answers is IMPORT_DATABASE_FAILED after the connection
   const { port } = silent.address() as AddressInfo;
   const sink = createPostgresSink({ connectionString: `postgres://postgres@127.0.0.1:${port}/test`, connectionTimeoutMs: 300 });
   const started = Date.now();
-  await assert.rejects(sink.begin(makeSchema('silent', { id: 'integer' })), isDatabaseFailed);
+  await assert.rejects(sink.begin(makeSchema('silent', { id: 'integer' }), randomUUID()), isDatabaseFailed);
   const elapsed = Date.now() - started;
   assert.ok(elapsed >= 250 && elapsed < 2000, `gave up after ${elapsed} ms`);
   await sink.close();
@@ -49,7 +50,7 @@ test('the connection timeout defaults to about 2 seconds', async (t) => {
   const { port } = silent.address() as AddressInfo;
   const sink = createPostgresSink({ connectionString: `postgres://postgres@127.0.0.1:${port}/test` });
   const started = Date.now();
-  await assert.rejects(sink.begin(makeSchema('silent', { id: 'integer' })), isDatabaseFailed);
+  await assert.rejects(sink.begin(makeSchema('silent', { id: 'integer' }), randomUUID()), isDatabaseFailed);
   const elapsed = Date.now() - started;
   assert.ok(elapsed >= 1900 && elapsed < 4000, `gave up after ${elapsed} ms`);
   await sink.close();
@@ -107,7 +108,7 @@ async function sinkBehindCuttingProxy(t: TestContext, table: string, schema: Sch
   const url = new URL(TEST_DATABASE_URL);
   url.host = `127.0.0.1:${proxy.port}`;
   const sink = createPostgresSink({ connectionString: url.toString() });
-  const setup = await sink.begin(schema);
+  const setup = await sink.begin(schema, randomUUID());
   await setup.write([{ id: 1, name: 'kept' }]);
   await setup.commit();
   return { reader, proxy, sink };
@@ -119,7 +120,7 @@ for (const keyed of [false, true]) {
     const schema = makeSchema(table, { id: 'integer', name: 'string' }, keyed ? ['id'] : []);
     const { reader, proxy, sink } = await sinkBehindCuttingProxy(t, table, schema);
 
-    const transaction = await sink.begin(schema);
+    const transaction = await sink.begin(schema, randomUUID());
     proxy.cutAfter(256 * 1024);
     const rows = Array.from({ length: 100_000 }, (_, id) => ({ id: id + 2, name: `row ${id}` }));
     await assert.rejects(transaction.write(rows), isDatabaseFailed);
@@ -144,7 +145,7 @@ async function openSingleConnectionSink(t: TestContext, table: string, primaryKe
     await reader.query(`DROP TABLE IF EXISTS "${table}"`);
     await reader.end();
   });
-  const setup = await sink.begin(schema);
+  const setup = await sink.begin(schema, randomUUID());
   await setup.write([{ id: 1, name: 'kept' }]);
   await setup.commit();
   const ids = async () => (await reader.query<{ id: string }>(`SELECT id FROM "${table}" ORDER BY id`)).rows.map((row) => row.id);
@@ -155,7 +156,7 @@ test('a row PostgreSQL refuses in the middle of the COPY rejects the waiting wri
   const { schema, reader, sink, ids } = await openSingleConnectionSink(t, `sink_test_${process.pid}_refused`);
   await reader.query(`ALTER TABLE "${schema.table}" ADD CONSTRAINT positive_id CHECK (id > 0)`);
 
-  const transaction = await sink.begin(schema);
+  const transaction = await sink.begin(schema, randomUUID());
   const outcome = await (async () => {
     for (let batch = 0; batch < 10; batch += 1) {
       // the third batch holds a row the CHECK refuses; JavaScript sees nothing wrong with it
@@ -173,7 +174,7 @@ test('a row PostgreSQL refuses in the middle of the COPY rejects the waiting wri
   assert.deepEqual(await ids(), ['1']);
 
   // the one connection came back usable: the next import goes through
-  const next = await sink.begin(schema);
+  const next = await sink.begin(schema, randomUUID());
   await next.write(batchOf(2, 2));
   assert.deepEqual(await next.commit(), { rows: 2 });
   assert.deepEqual(await ids(), ['1', '2', '3']);
@@ -182,12 +183,12 @@ test('a row PostgreSQL refuses in the middle of the COPY rejects the waiting wri
 for (const keyed of [false, true]) {
   test(`a rollback with the COPY still open leaves the table unchanged and the connection usable (${keyed ? 'into staging' : 'into the table'})`, async (t) => {
     const { schema, sink, ids } = await openSingleConnectionSink(t, `sink_test_${process.pid}_open_copy_${keyed ? 'keyed' : 'plain'}`, keyed ? ['id'] : []);
-    const transaction = await sink.begin(schema);
+    const transaction = await sink.begin(schema, randomUUID());
     for (let batch = 0; batch < 5; batch += 1) await transaction.write(batchOf(10 + batch * 100, 100));
     await transaction.rollback();
     assert.deepEqual(await ids(), ['1']);
 
-    const next = await sink.begin(schema);
+    const next = await sink.begin(schema, randomUUID());
     await next.write(batchOf(2, 1));
     await next.write(batchOf(3, 1));
     assert.deepEqual(await next.commit(), { rows: 2 });
@@ -200,7 +201,7 @@ test('a connection broken after the writes returned rejects the commit, and noth
   const schema = makeSchema(table, { id: 'integer', name: 'string' });
   const { reader, proxy, sink } = await sinkBehindCuttingProxy(t, table, schema);
 
-  const transaction = await sink.begin(schema);
+  const transaction = await sink.begin(schema, randomUUID());
   await transaction.write(batchOf(2, 100));
   await transaction.write(batchOf(102, 100));
   proxy.cutAfter(0);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import type { Schema } from '../../src/csv/types.js';
 import { isAppError } from '../../src/errors/app-error.js';
@@ -7,7 +8,7 @@ import { canonicalRows, makeSchema, type Row } from './schemas.js';
 
 /** Writes rows in one transaction and commits. */
 async function importRows(fixture: SinkFixture, schema: Schema, rows: Row[]): Promise<{ rows: number }> {
-  const transaction = await fixture.sink.begin(schema);
+  const transaction = await fixture.sink.begin(schema, randomUUID());
   await transaction.write(rows);
   return transaction.commit();
 }
@@ -104,7 +105,7 @@ function describeSinkContract(harness: SinkHarness): void {
       const fixture = await harness.open(t);
       const schema = makeSchema(fixture.table, { id: 'integer', name: 'string' });
       await importRows(fixture, schema, []);
-      const transaction = await fixture.sink.begin(schema);
+      const transaction = await fixture.sink.begin(schema, randomUUID());
       await transaction.write([
         { id: 1, name: 'one' },
         { id: 2, name: 'two' },
@@ -129,7 +130,7 @@ function describeSinkContract(harness: SinkHarness): void {
         );
         const before = await fixture.readRows(schema, ['id', 'name']);
 
-        const transaction = await fixture.sink.begin(schema);
+        const transaction = await fixture.sink.begin(schema, randomUUID());
         for (let start = 0; start < 50_000; start += 1000) {
           const batch = Array.from({ length: 1000 }, (_, index) => ({ id: start + index, name: `after ${start + index}`, score: index }));
           await transaction.write(batch);
@@ -160,7 +161,7 @@ function describeSinkContract(harness: SinkHarness): void {
     test('a key repeated within one import: the last row wins', async (t) => {
       const fixture = await harness.open(t);
       const schema = makeSchema(fixture.table, { id: 'integer', name: 'string' }, ['id']);
-      const transaction = await fixture.sink.begin(schema);
+      const transaction = await fixture.sink.begin(schema, randomUUID());
       await transaction.write([
         { id: 1, name: 'first' },
         { id: 2, name: 'only' },
@@ -220,7 +221,7 @@ function describeSinkContract(harness: SinkHarness): void {
         const original = makeSchema(fixture.table, { id: 'integer', name: 'string' }, ['id']);
         await importRows(fixture, original, [{ id: 1, name: 'kept' }]);
         const changed = makeSchema(fixture.table, mismatch.columns, mismatch.primaryKey);
-        await assert.rejects(fixture.sink.begin(changed), (error: unknown) => {
+        await assert.rejects(fixture.sink.begin(changed, randomUUID()), (error: unknown) => {
           assert.ok(isAppError(error, 'IMPORT_TABLE_MISMATCH'), String(error));
           assert.equal(error.status, 409);
           assert.equal(error.details?.table, fixture.table);
@@ -244,7 +245,7 @@ function describeSinkContract(harness: SinkHarness): void {
         const fixture = await harness.open(t);
         const schema = makeSchema(fixture.table, { id: 'integer', name: 'string' }, ['id']);
         await importRows(fixture, schema, [{ id: 1, name: 'kept' }]);
-        const transaction = await fixture.sink.begin(schema);
+        const transaction = await fixture.sink.begin(schema, randomUUID());
         await transaction.write([{ id: 1, name: 'changed' }]);
         await assert.rejects(transaction.write([{ id: 2, name: 'good' }, invalid.row]), (error: unknown) => {
           assert.ok(isAppError(error, 'IMPORT_VALUE_INVALID'), String(error));
@@ -260,7 +261,7 @@ function describeSinkContract(harness: SinkHarness): void {
     test('a finished transaction refuses writes and commits; rollback is then a no-op', async (t) => {
       const fixture = await harness.open(t);
       const schema = makeSchema(fixture.table, { id: 'integer' });
-      const transaction = await fixture.sink.begin(schema);
+      const transaction = await fixture.sink.begin(schema, randomUUID());
       await transaction.write([{ id: 1 }]);
       await transaction.commit();
       await assert.rejects(transaction.write([{ id: 2 }]), rejectsWith('IMPORT_TRANSACTION_CLOSED'));
@@ -273,8 +274,8 @@ function describeSinkContract(harness: SinkHarness): void {
       const fixture = await harness.open(t);
       const schema = makeSchema(fixture.table, { id: 'integer', name: 'string' }, ['id']);
       const events: string[] = [];
-      const first = await fixture.sink.begin(schema);
-      const second = fixture.sink.begin(schema).then((transaction) => {
+      const first = await fixture.sink.begin(schema, randomUUID());
+      const second = fixture.sink.begin(schema, randomUUID()).then((transaction) => {
         events.push('second began');
         return transaction;
       });
@@ -286,6 +287,32 @@ function describeSinkContract(harness: SinkHarness): void {
       await transaction.commit();
       assert.deepEqual(events, ['first commits', 'second began']);
       assert.deepEqual(await fixture.readRows(schema, ['id']), [{ id: '1', name: 'second' }]);
+    });
+
+    test('the commit ledger: an import commits its rows once; a second run of it writes nothing', async (t) => {
+      const fixture = await harness.open(t);
+      const schema = makeSchema(fixture.table, { id: 'integer' });
+      const importId = randomUUID();
+      assert.equal(await fixture.sink.committedRows(importId), undefined);
+      const first = await fixture.sink.begin(schema, importId);
+      await first.write([{ id: 1 }, { id: 2 }]);
+      assert.equal(await fixture.sink.committedRows(importId), undefined, 'not in the ledger before COMMIT');
+      assert.deepEqual(await first.commit(), { rows: 2 });
+      assert.equal(await fixture.sink.committedRows(importId), 2);
+      const again = await fixture.sink.begin(schema, importId);
+      await again.write([{ id: 1 }, { id: 2 }, { id: 3 }]);
+      assert.deepEqual(await again.commit(), { rows: 2 }, "the first commit's rows");
+      assert.deepEqual(await fixture.readRows(schema, ['id']), [{ id: '1' }, { id: '2' }]);
+      assert.equal(await fixture.sink.committedRows(importId), 2);
+    });
+
+    test('the commit ledger: a rolled-back import is not in it', async (t) => {
+      const fixture = await harness.open(t);
+      const importId = randomUUID();
+      const transaction = await fixture.sink.begin(makeSchema(fixture.table, { id: 'integer' }), importId);
+      await transaction.write([{ id: 1 }]);
+      await transaction.rollback();
+      assert.equal(await fixture.sink.committedRows(importId), undefined);
     });
   });
 }

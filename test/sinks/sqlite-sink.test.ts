@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { makeSchema } from './schemas.js';
 test('creates the parent directories of the database file', async () => {
   const file = path.join(await makeTempDir(), 'data', 'nested', 'imports.sqlite');
   const sink = createSqliteSink({ file });
-  const transaction = await sink.begin(makeSchema('items', { id: 'integer' }));
+  const transaction = await sink.begin(makeSchema('items', { id: 'integer' }), randomUUID());
   await transaction.write([{ id: 1 }]);
   await transaction.commit();
   await sink.close();
@@ -33,10 +34,10 @@ test('another process holding the write lock: begin waits, then fails with IMPOR
   const sink = createSqliteSink({ file, busyTimeoutMs: 50 });
   const other = new Database(file);
   other.exec('BEGIN IMMEDIATE');
-  await assert.rejects(sink.begin(makeSchema('items', { id: 'integer' })), (error: unknown) => isAppError(error, 'IMPORT_DATABASE_FAILED'));
+  await assert.rejects(sink.begin(makeSchema('items', { id: 'integer' }), randomUUID()), (error: unknown) => isAppError(error, 'IMPORT_DATABASE_FAILED'));
   other.exec('ROLLBACK');
   other.close();
-  const transaction = await sink.begin(makeSchema('items', { id: 'integer' }));
+  const transaction = await sink.begin(makeSchema('items', { id: 'integer' }), randomUUID());
   await transaction.rollback();
   await sink.close();
 });
@@ -45,5 +46,5 @@ test('begin after close is IMPORT_DATABASE_FAILED; close twice is fine', async (
   const sink = createSqliteSink({ file: path.join(await makeTempDir(), 'imports.sqlite') });
   await sink.close();
   await sink.close();
-  await assert.rejects(sink.begin(makeSchema('items', { id: 'integer' })), (error: unknown) => isAppError(error, 'IMPORT_DATABASE_FAILED'));
+  await assert.rejects(sink.begin(makeSchema('items', { id: 'integer' }), randomUUID()), (error: unknown) => isAppError(error, 'IMPORT_DATABASE_FAILED'));
 });

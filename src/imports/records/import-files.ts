@@ -1,4 +1,5 @@
-import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { link, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { isImportId } from './import-ids.js';
 import type { ImportRecord } from './import-record.js';
@@ -23,10 +24,39 @@ export function importPaths(directory: string, id: string): ImportPaths {
   return { state: `${base}.json`, errors: `${base}.errors.ndjson`, rejected: `${base}.rejected.ndjson` };
 }
 
-/** Writes the record to a temporary file, fsyncs it and renames it over the old one: a reader never sees half a file. */
+/**
+ * Writes the record to a temporary file, fsyncs it and renames it over the old one: a reader
+ * never sees half a file. The temporary file's name is the write's own, as processes sharing
+ * the data dir may write one record at the same time.
+ */
 export async function writeImportRecord(directory: string, record: ImportRecord): Promise<void> {
   const file = importPaths(directory, record.id).state;
-  const temporary = `${file}.tmp`;
+  const temporary = await writeTemporary(directory, file, record);
+  await rename(temporary, file);
+}
+
+/**
+ * Writes the record only when it has no file yet, exclusively across the processes sharing
+ * the data dir (a hard link fails when the name exists, on NFS too): true when this write
+ * made it, false when a record was there first.
+ */
+export async function createImportRecord(directory: string, record: ImportRecord): Promise<boolean> {
+  const file = importPaths(directory, record.id).state;
+  const temporary = await writeTemporary(directory, file, record);
+  try {
+    await link(temporary, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await unlink(temporary).catch(() => undefined);
+  }
+}
+
+/** The record, fsynced, in a temporary file beside `file`; returns its path. */
+async function writeTemporary(directory: string, file: string, record: ImportRecord): Promise<string> {
+  const temporary = `${file}.${randomUUID()}.tmp`;
   await mkdir(directory, { recursive: true });
   const handle = await open(temporary, 'w');
   try {
@@ -35,7 +65,7 @@ export async function writeImportRecord(directory: string, record: ImportRecord)
   } finally {
     await handle.close();
   }
-  await rename(temporary, file);
+  return temporary;
 }
 
 /** The stored record, or undefined when there is none. */

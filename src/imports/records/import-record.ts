@@ -10,6 +10,12 @@ export interface ImportRecord extends ImportState {
   attempts: number;
 }
 
+/**
+ * An import is run at most this often: one interrupted on its second run too (a stop, or
+ * its worker died) is given up with IMPORT_INTERRUPTED.
+ */
+export const MAX_ATTEMPTS = 2;
+
 /** A new import of `upload`, queued; it is the upload's owner's, whoever started it. */
 export function newRecord(id: string, upload: ImportableUpload, schema: string, mode: ImportMode, maxErrors: number): ImportRecord {
   return {
@@ -55,6 +61,18 @@ export function settle(record: ImportRecord, summary: ImportSummary): void {
     record.status = 'succeeded';
     record.finishedAt = new Date().toISOString();
   }
+}
+
+/**
+ * An earlier run of the import committed its rows (`rows`, from the sink's commit ledger)
+ * but died before it saved its outcome: the import succeeded. The summary is the one that
+ * run saved last, with the rows the commit wrote.
+ */
+export function settleCommitted(record: ImportRecord, rows: number): void {
+  record.summary.rowsImported = rows;
+  record.status = 'succeeded';
+  record.finishedAt = new Date().toISOString();
+  delete record.failure;
 }
 
 /** Why an import failed, for its state: an AppError as it is, anything else as INTERNAL_ERROR. */

@@ -1,5 +1,5 @@
 import { appError } from '../../errors/catalogue.js';
-import { type ImportPaths, importPaths, listImportIds, readImportRecord, writeImportRecord } from './import-files.js';
+import { createImportRecord, type ImportPaths, importPaths, listImportIds, readImportRecord, writeImportRecord } from './import-files.js';
 import { isImportId } from './import-ids.js';
 import type { ImportRecord } from './import-record.js';
 
@@ -20,6 +20,11 @@ export interface ImportRecords {
   list(): Promise<string[]>;
   /** Writes the record after any earlier write of it, so the last state always wins. */
   save(record: ImportRecord): Promise<void>;
+  /**
+   * Writes a new record unless one is stored already, also by another process on the shared
+   * data dir at the same moment: the first write wins, and only it resolves true.
+   */
+  create(record: ImportRecord): Promise<boolean>;
   /** Holds the record in memory until `release`: from then on, `find` and `live` see its changes at once. */
   hold(record: ImportRecord): void;
   /** The held record itself (not a copy), or undefined. */
@@ -55,6 +60,7 @@ export function createImportRecords(directory: string): ImportRecords {
       );
       return next;
     },
+    create: (record) => createImportRecord(directory, record),
     hold(record) {
       held.set(record.id, record);
     },

@@ -18,7 +18,8 @@ export interface BatchWriter {
   rollback(): Promise<void>;
 }
 
-export function createBatchWriter(sink: Sink, schema: Schema, batchSize: number): BatchWriter {
+/** `importId` is the import the sink's transaction commits (its commit-ledger entry). */
+export function createBatchWriter(sink: Sink, schema: Schema, importId: string, batchSize: number): BatchWriter {
   let transaction: SinkTransaction | undefined;
   let pending: Record<string, CellValue>[] = [];
   /** The write in progress; it never rejects: its failure is kept for the next flush. */
@@ -34,7 +35,7 @@ export function createBatchWriter(sink: Sink, schema: Schema, batchSize: number)
   async function flush(): Promise<void> {
     await settle();
     if (pending.length === 0) return;
-    transaction ??= await sink.begin(schema);
+    transaction ??= await sink.begin(schema, importId);
     const batch = pending;
     pending = [];
     writing = transaction.write(batch).catch((error: unknown) => {

@@ -46,6 +46,7 @@ export async function executeImport({ record, schema, paths, uploads, sink, batc
       mode: record.mode,
       maxErrors: record.maxErrors,
       sink: record.mode === 'validate' ? undefined : sink,
+      importId: record.id,
       batchSize,
       signal,
       onProgress({ bytesRead, rowsRead }) {

@@ -28,17 +28,31 @@ export interface ImportQueue {
   enqueue(job: ImportJob): Promise<void>;
   /** Resolves once no job is waiting or running. */
   onIdle(): Promise<void>;
-  /** Starts no more jobs, aborts the running one and waits for it to end. The waiting ones are dropped. */
+  /**
+   * Starts no more jobs, aborts the running one and waits for it to end. The waiting ones
+   * are dropped (a shared queue keeps them, and the aborted one, for other instances).
+   */
   close(): Promise<void>;
+  /**
+   * Only on a queue shared by several processes: true while the job waits or runs on any
+   * of them. Records held live then tell only what runs in this process.
+   */
+  has?(id: string): Promise<boolean>;
 }
 
-export interface InProcessImportQueueOptions {
+/** What the import service gives a queue: how to run a job, and what to do when that throws. */
+export interface ImportQueueHandlers {
   handle: ImportJobHandler;
   /** A handler that threw; the queue goes on with the next job. */
   onError: (error: unknown, job: ImportJob) => void;
   /** The reason the running job's signal aborts with when the queue closes. */
   closeReason?: () => unknown;
 }
+
+/** Makes the import service's queue, given its handlers: the in-process queue by default. */
+export type ImportQueueFactory = (handlers: ImportQueueHandlers) => ImportQueue;
+
+export type InProcessImportQueueOptions = ImportQueueHandlers;
 
 /** The queue of one process: jobs run one at a time (SQLite has one writer), in the order they came. */
 export function createInProcessImportQueue({ handle, onError, closeReason }: InProcessImportQueueOptions): ImportQueue {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { SchemaRegistry } from '../../csv/schema/index.js';
 import { isAppError } from '../../errors/app-error.js';
 import { appError } from '../../errors/catalogue.js';
-import { begin, fail, type ImportRecord, settle, toFailure } from '../records/import-record.js';
+import { begin, fail, type ImportRecord, MAX_ATTEMPTS, settle, settleCommitted, toFailure } from '../records/import-record.js';
 import type { ImportRecords } from '../records/import-records.js';
 import type { ImportSummary, Sink } from '../types.js';
 import type { UploadSource } from '../upload-source.js';
@@ -22,13 +22,20 @@ export interface ImportRunnerOptions {
 }
 
 /**
- * The handler the import queue calls: one run of one import, its record saved as it goes.
- * It never throws: an import that fails is recorded as failed; one aborted (the queue
- * closing) is rolled back and saved as queued, so the next start runs it again.
+ * The handler the import queue calls: one run of one import, its record saved as it goes
+ * and held live here while it runs. It never throws: an import that fails is recorded as
+ * failed; one aborted (the queue closing) is rolled back and saved as queued, so the next
+ * start (or, in a cluster, another instance) runs it again.
+ *
+ * Before a re-run, the sink's commit ledger is asked: an import an earlier run committed (its
+ * worker died before saving the outcome) is settled from it, never written again. A
+ * record still `running` is a run that died (a cluster's queue hands the job to another
+ * worker); the third run of such an import is not started (IMPORT_INTERRUPTED).
  */
 export function createImportRunner({ records, schemas, uploads, sink, logger, batchSize, progressIntervalMs }: ImportRunnerOptions): ImportJobHandler {
   return async function runImportJob({ id }, signal) {
-    const record = records.live(id) ?? (await records.read(id));
+    const live = records.live(id);
+    const record = live ?? (await records.read(id));
     if (record === undefined) {
       logger.error({ importId: id }, 'queued import has no record');
       return;
@@ -40,6 +47,7 @@ export function createImportRunner({ records, schemas, uploads, sink, logger, ba
     }
     const log = logger.child({ importId: record.id, uploadId: record.uploadId });
     const saveOrLog = () => records.save(record).catch((error: unknown) => log.error({ err: error }, 'import state not saved'));
+    if (live === undefined) records.hold(record);
     try {
       await run(record, signal, log, saveOrLog);
     } finally {
@@ -47,10 +55,28 @@ export function createImportRunner({ records, schemas, uploads, sink, logger, ba
     }
   };
 
+  /** True when the import needs no run: settled from the commit ledger, or interrupted once too often. */
+  async function settledBefore(record: ImportRecord, log: Logger): Promise<boolean> {
+    // Only a run that began before can have committed: a first run asks nothing.
+    const committed = record.mode === 'validate' || record.attempts === 0 ? undefined : await sink.committedRows(record.id);
+    if (committed !== undefined) {
+      settleCommitted(record, committed);
+      log.warn({ rowsImported: committed }, 'import committed by an earlier run: settled from the commit ledger, not written again');
+      return true;
+    }
+    if (record.status === 'running' && record.attempts >= MAX_ATTEMPTS) {
+      fail(record, 'IMPORT_INTERRUPTED', appError('IMPORT_INTERRUPTED').message);
+      log.warn({ attempts: record.attempts }, 'import interrupted again: not tried again');
+      return true;
+    }
+    return false;
+  }
+
   async function run(record: ImportRecord, signal: AbortSignal, log: Logger, saveOrLog: () => Promise<void>): Promise<void> {
-    begin(record);
     let lastSaved = Date.now();
     try {
+      if (await settledBefore(record, log)) return await saveOrLog();
+      begin(record);
       await records.save(record);
       log.info({ mode: record.mode, attempt: record.attempts }, 'import started');
       const schema = schemas.get(record.schema);

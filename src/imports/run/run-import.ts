@@ -32,6 +32,8 @@ export interface RunImportOptions {
   maxErrors: number;
   /** Where good rows go; absent in validate mode (validate writes nothing). */
   sink?: Sink;
+  /** The import the rows belong to: the sink commits each import's rows once (its commit ledger). */
+  importId: string;
   /** Rows per sink write, default 1000. */
   batchSize?: number;
   /** After each chunk of the source, and once at the end (also when the run fails). */
@@ -65,11 +67,11 @@ type Phase = 'header' | 'type-row' | 'rows' | 'rejected';
  * memory holds one batch of good rows at most.
  */
 export async function runImport(options: RunImportOptions): Promise<ImportSummary> {
-  const { source, schema, mode, maxErrors, sink, batchSize = 1000, onProgress, onProblem, onRejectedRow, onHeader, signal } = options;
+  const { source, schema, mode, maxErrors, sink, importId, batchSize = 1000, onProgress, onProblem, onRejectedRow, onHeader, signal } = options;
   checkOptions(mode, sink, maxErrors, batchSize);
   const summary = createEmptySummary();
   const reporter = createProblemReporter(summary, maxErrors, onProblem);
-  const writer = mode === 'validate' || sink === undefined ? undefined : createBatchWriter(sink, schema, batchSize);
+  const writer = mode === 'validate' || sink === undefined ? undefined : createBatchWriter(sink, schema, importId, batchSize);
   const validator = createRowValidator(schema);
   let bytesRead = 0;
   const batches = readRecordsInWorker(source, {

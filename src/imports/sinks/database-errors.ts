@@ -2,7 +2,7 @@ import { type AppError, isAppError } from '../../errors/app-error.js';
 import { appError } from '../../errors/catalogue.js';
 
 /** The step of an import that met a database error; it goes into the error's details. */
-export type DatabaseOperation = 'open' | 'connect' | 'begin' | 'write' | 'commit' | 'rollback' | 'close';
+export type DatabaseOperation = 'open' | 'connect' | 'begin' | 'write' | 'commit' | 'rollback' | 'close' | 'ledger';
 
 /**
  * Translates an error at the sink's edge: AppErrors pass through; a PostgreSQL data

@@ -7,9 +7,13 @@ import type { Sink } from '../types.js';
 export function createLazySink(open: () => Sink): Sink {
   let sink: Sink | undefined;
   return {
-    async begin(schema) {
+    async begin(schema, importId) {
       sink ??= open();
-      return sink.begin(schema);
+      return sink.begin(schema, importId);
+    },
+    async committedRows(importId) {
+      sink ??= open();
+      return sink.committedRows(importId);
     },
     async close() {
       await sink?.close();

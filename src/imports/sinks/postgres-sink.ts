@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Schema } from '../../csv/types.js';
 import type { Sink, SinkTransaction } from '../types.js';
+import { preparePostgresLedger, readPostgresCommit } from './commit-ledger.js';
 import { toDatabaseError } from './database-errors.js';
 import { openPostgresTransaction } from './postgres-transaction.js';
 
@@ -22,16 +23,43 @@ export function createPostgresSink({ connectionString, connectionTimeoutMs = 200
   // An idle connection that dies (a server restart) is dropped by the pool; the next begin reconnects.
   pool.on('error', () => undefined);
   let closing: Promise<void> | undefined;
+  /** The commit ledger, made sure of once per pool (again after a failure). */
+  let ledger: Promise<void> | undefined;
+
+  async function connect(): Promise<pg.PoolClient> {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw toDatabaseError('connect', error);
+    }
+    try {
+      ledger ??= preparePostgresLedger(client).catch((error: unknown) => {
+        ledger = undefined;
+        throw error;
+      });
+      await ledger;
+    } catch (error) {
+      client.release(error instanceof Error ? error : undefined);
+      throw toDatabaseError('ledger', error);
+    }
+    return client;
+  }
 
   return {
-    async begin(schema: Schema): Promise<SinkTransaction> {
-      let client: pg.PoolClient;
+    async begin(schema: Schema, importId: string): Promise<SinkTransaction> {
+      return openPostgresTransaction(await connect(), schema, importId);
+    },
+    async committedRows(importId) {
+      const client = await connect();
       try {
-        client = await pool.connect();
+        const rows = await readPostgresCommit(client, importId);
+        client.release();
+        return rows;
       } catch (error) {
-        throw toDatabaseError('connect', error);
+        client.release(error instanceof Error ? error : undefined);
+        throw toDatabaseError('ledger', error);
       }
-      return openPostgresTransaction(client, schema);
     },
     /** Ends the pool once every transaction has committed or rolled back. */
     async close(): Promise<void> {

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Schema } from '../../csv/types.js';
 import { appError } from '../../errors/catalogue.js';
 import type { SinkTransaction } from '../types.js';
+import { readPostgresCommit, recordPostgresCommit } from './commit-ledger.js';
 import { type DatabaseOperation, toDatabaseError } from './database-errors.js';
 import { type CopyStream, openCopyStream } from './postgres-copy.js';
 import { type PostgresTable, preparePostgresTable } from './postgres-table.js';
@@ -19,9 +20,11 @@ const CONFIRM_EVERY_CHARACTERS = 1024 * 1024;
  * that spans batches: opened by a write, ended by the write that passes
  * CONFIRM_EVERY_CHARACTERS or by `commit` (before the upsert and COMMIT). Any
  * failure aborts the COPY, rolls back and gives the client back at once (destroyed when
- * its connection broke); after that, `commit` rejects and `rollback` does nothing.
+ * its connection broke); after that, `commit` rejects and `rollback` does nothing. The
+ * commit adds the import to the commit ledger just before COMMIT; when it is there
+ * already, the transaction rolls back and the ledger's rows are returned.
  */
-export async function openPostgresTransaction(client: pg.PoolClient, schema: Schema): Promise<SinkTransaction> {
+export async function openPostgresTransaction(client: pg.PoolClient, schema: Schema, importId: string): Promise<SinkTransaction> {
   let connectionFailure: Error | undefined;
   const onConnectionError = (error: Error): void => {
     connectionFailure ??= error;
@@ -98,6 +101,12 @@ export async function openPostgresTransaction(client: pg.PoolClient, schema: Sch
           copy = undefined;
         }
         if (upsert !== undefined && rows > 0) await client.query(upsert);
+        if (!(await recordPostgresCommit(client, importId, rows))) {
+          await client.query('ROLLBACK');
+          const committed = (await readPostgresCommit(client, importId)) ?? 0;
+          release();
+          return { rows: committed };
+        }
         await client.query('COMMIT');
       } catch (error) {
         return abandon('commit', error);

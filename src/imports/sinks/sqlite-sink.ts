@@ -4,6 +4,7 @@ import Database, { type Database as SqliteDatabase, type Statement } from 'bette
 import type { Schema } from '../../csv/types.js';
 import { appError } from '../../errors/catalogue.js';
 import type { Sink, SinkTransaction } from '../types.js';
+import { prepareSqliteLedger, readSqliteCommit, recordSqliteCommit } from './commit-ledger.js';
 import { toDatabaseError } from './database-errors.js';
 import { insertSql, prepareSqliteTable } from './sqlite-table.js';
 import { type StoredValue, toStoredValue, valueTargets } from './stored-values.js';
@@ -26,14 +27,22 @@ export function createSqliteSink({ file, busyTimeoutMs = 5000 }: SqliteSinkOptio
   const nextTurn = createTurns();
 
   return {
-    async begin(schema: Schema): Promise<SinkTransaction> {
+    async begin(schema: Schema, importId: string): Promise<SinkTransaction> {
       const release = await nextTurn();
       try {
         if (!db.open) throw appError('IMPORT_DATABASE_FAILED', { message: 'The import database is closed.', details: { operation: 'begin' } });
-        return openTransaction(db, schema, release);
+        return openTransaction(db, schema, importId, release);
       } catch (error) {
         release();
         throw toDatabaseError('begin', error);
+      }
+    },
+    async committedRows(importId) {
+      try {
+        if (!db.open) throw appError('IMPORT_DATABASE_FAILED', { message: 'The import database is closed.', details: { operation: 'ledger' } });
+        return readSqliteCommit(db, importId);
+      } catch (error) {
+        throw toDatabaseError('ledger', error);
       }
     },
     async close(): Promise<void> {
@@ -46,7 +55,7 @@ export function createSqliteSink({ file, busyTimeoutMs = 5000 }: SqliteSinkOptio
   };
 }
 
-/** Opens the file in WAL mode; integers read back as bigint, so none is ever rounded. */
+/** Opens the file in WAL mode, with the commit ledger; integers read back as bigint, so none is ever rounded. */
 function openDatabase(file: string, busyTimeoutMs: number): SqliteDatabase {
   let db: SqliteDatabase | undefined;
   try {
@@ -55,6 +64,7 @@ function openDatabase(file: string, busyTimeoutMs: number): SqliteDatabase {
     db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
     db.pragma('journal_mode = WAL');
     db.defaultSafeIntegers(true);
+    prepareSqliteLedger(db);
     return db;
   } catch (error) {
     db?.close();
@@ -62,8 +72,12 @@ function openDatabase(file: string, busyTimeoutMs: number): SqliteDatabase {
   }
 }
 
-/** Starts BEGIN IMMEDIATE, makes sure of the table, and prepares the one INSERT statement. */
-function openTransaction(db: SqliteDatabase, schema: Schema, release: () => void): SinkTransaction {
+/**
+ * Starts BEGIN IMMEDIATE, makes sure of the table, and prepares the one INSERT statement.
+ * The commit adds the import to the commit ledger in the same transaction; when it is
+ * there already, the transaction rolls back and the ledger's rows are returned.
+ */
+function openTransaction(db: SqliteDatabase, schema: Schema, importId: string, release: () => void): SinkTransaction {
   db.exec('BEGIN IMMEDIATE');
   let insert: Statement<StoredValue[]>;
   try {
@@ -101,6 +115,10 @@ function openTransaction(db: SqliteDatabase, schema: Schema, release: () => void
     async commit() {
       assertOpen();
       try {
+        if (!recordSqliteCommit(db, importId, rows)) {
+          db.exec('ROLLBACK');
+          return { rows: readSqliteCommit(db, importId) ?? 0 };
+        }
         db.exec('COMMIT');
       } catch (error) {
         rollbackQuietly(db);
