@@ -161,7 +161,7 @@ export function createFerry(
   const locker = createMemoryLocker();
   const engine = createUploadEngine({ store, locker, events, lockDrainTimeoutMs, admission: limits.admission });
   const tus = createTusHandlers(engine, { maxSize: config.maxSize, publicUrl: config.publicUrl });
-  const ietf = createIetfHandlers({ engine, maxSize: config.maxSize, publicUrl: config.publicUrl });
+  const ietf = createIetfHandlers({ engine, maxSize: config.maxSize, publicUrl: config.publicUrl, interimResponses: config.ietfInterimResponses });
   const health = { shuttingDown: false };
   // Cluster mode: a Redis connection for the leader lease (a command that hangs fails before the next try); /readyz asks Redis and PostgreSQL.
   const redis = config.redisUrl === '' ? undefined : connectRedis(config.redisUrl, 'ferry-leader', { commandTimeout: Math.floor(config.lockLeaseMs / 3) });

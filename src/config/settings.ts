@@ -165,6 +165,13 @@ export const SETTINGS = {
     'PostgreSQL URL for imported rows. Empty: SQLite in the data dir (imports.sqlite). Never logged.',
     parseDatabaseUrl,
   ),
+  ietfInterimResponses: setting(
+    '--ietf-interim-responses',
+    'FERRY_IETF_INTERIM_RESPONSES',
+    'true',
+    'Announce an IETF upload creation with a 104 interim response before its body is read. "false" behind a proxy that takes a 1xx for the final response (nginx: docs/deploy.md).',
+    (raw) => parseChoice(['true', 'false'] as const)(raw) === 'true',
+  ),
   redisUrl: setting(
     '--redis-url',
     'FERRY_REDIS_URL',

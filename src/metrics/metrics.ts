@@ -28,6 +28,10 @@ export interface Metrics {
   fsyncDuration: Histogram;
   /** Pass to the store: it feeds fsync and write metrics without knowing about prom-client. */
   storeObserver: StoreObserver;
+  /** Cluster mode: time to take an upload's lock in Redis (waits for a holder included). */
+  lockAcquireDuration: Histogram;
+  /** Cluster mode: upload locks lost while held (a lease not renewed in time). */
+  locksLost: Counter;
 }
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS', 'PUT']);
@@ -89,6 +93,13 @@ export function createMetrics({ storeStats, prefix = 'ferry_', instance }: Metri
     uploadsTerminated: new Counter({ name: `${prefix}uploads_terminated_total`, help: 'Uploads terminated by a DELETE.', registers }),
     uploadsDamaged,
     fsyncDuration,
+    lockAcquireDuration: new Histogram({
+      name: `${prefix}lock_acquire_seconds`,
+      help: "Cluster mode: time to take an upload's lock in Redis, waiting for its holder included.",
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    locksLost: new Counter({ name: `${prefix}locks_lost_total`, help: 'Cluster mode: upload locks lost while held (a lease not renewed in time).', registers }),
     storeObserver: {
       onFsync: (seconds) => fsyncDuration.observe(seconds),
       onBytesWritten: (bytes) => bytesWritten.inc(bytes),

@@ -442,6 +442,18 @@ describe('limits and transport', () => {
     assert.deepEqual(response.interim, []);
   });
 
+  it('FERRY_IETF_INTERIM_RESPONSES=false: no 104 (a proxy that takes a 1xx for the final response), the creation answers 201', async () => {
+    const quiet = await startFerry({ ietfInterimResponses: false });
+    const { hostname, port } = new URL(quiet.baseUrl);
+    const socket = connect(Number(port), hostname);
+    socket.write('POST /files/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nUpload-Draft-Interop-Version: 8\r\nUpload-Complete: ?1\r\nContent-Length: 3\r\n\r\nabc');
+    let text = '';
+    socket.setEncoding('latin1');
+    for await (const chunk of socket) text += chunk as string;
+    assert.match(text, /^HTTP\/1\.1 201 /);
+    assert.doesNotMatch(text, / 104 /);
+  });
+
   it('a server MUST NOT send a 1xx response to an HTTP/1.0 client', async () => {
     const { hostname, port } = new URL(test.baseUrl);
     const socket = connect(Number(port), hostname);

@@ -22,7 +22,7 @@ export type CreationHandler = (creation: CreationRequest) => Promise<Response>;
  * would. The drafts' MUST sentences sit beside the code that honours them.
  */
 export function createCreationHandler(options: IetfHandlerOptions, transfer: IetfTransfer): CreationHandler {
-  const { engine, maxSize, publicUrl } = options;
+  const { engine, maxSize, publicUrl, interimResponses = true } = options;
   const { store } = engine;
 
   return async function handleCreation(creation) {
@@ -54,11 +54,13 @@ export function createCreationHandler(options: IetfHandlerOptions, transfer: Iet
     const limit = uploadLimitHeader(dialect, { maxSize, lifetimeMs: store.getExpiration() > 0 ? store.getExpiration() : undefined });
     // The server SHOULD announce the upload resource with a 104 interim response, which MUST
     // include Location and Upload-Limit; a draft server MUST also send its interop version in it.
-    creation.sendUploadResumptionSupported?.({
-      Location: location,
-      'Upload-Limit': limit,
-      'Upload-Draft-Interop-Version': String(dialect.version),
-    });
+    // Some proxies take any 1xx for the final response (nginx): FERRY_IETF_INTERIM_RESPONSES=false.
+    if (interimResponses)
+      creation.sendUploadResumptionSupported?.({
+        Location: location,
+        'Upload-Limit': limit,
+        'Upload-Draft-Interop-Version': String(dialect.version),
+      });
 
     return transfer.run(creation, upload.id, {
       complete,

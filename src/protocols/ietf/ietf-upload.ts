@@ -11,6 +11,8 @@ export interface IetfHandlerOptions {
   maxSize: number;
   /** The base of Location (config.publicUrl); empty: a relative Location. */
   publicUrl: string;
+  /** Announce a creation with 104 (Upload Resumption Supported) before the body is read (default true; a SHOULD). */
+  interimResponses?: boolean;
 }
 
 /** An IETF request as the route table hands it over (with the principal it speaks for). */
