@@ -34,7 +34,7 @@ describe('cluster: lock handover between instances', () => {
     const sent = 256 * 1024;
     // Headers and the first 256 KiB of 8 MiB, then nothing: a client whose network stalled.
     const stalled = openPatch(uploadUrlOn(a.url, url), 0, SIZE, content.subarray(0, sent));
-    await waitFor('A to hold the lock', async () => (await cluster.lockHolder(uploadId)) === 'a');
+    await cluster.waitForLockHolder(uploadId, 'a');
 
     const started = Date.now();
     const reply = await head(uploadUrlOn(b.url, url));
@@ -58,7 +58,7 @@ describe('cluster: lock handover between instances', () => {
     const url = await createUpload(cluster.proxy.url, SIZE);
     const uploadId = uploadIdOf(url);
     const paused = openPatch(uploadUrlOn(a.url, url), 0, SIZE, content.subarray(0, MiB));
-    await waitFor('A to hold the lock', async () => (await cluster.lockHolder(uploadId)) === 'a');
+    await cluster.waitForLockHolder(uploadId, 'a');
 
     a.signal('SIGSTOP');
     try {

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
 import { makeTempDir } from '../support/temp-dir.js';
 import { waitFor } from '../support/tus-requests.js';
 import { downloadSha256, head, sha256 } from './support/cluster-client.js';
 import { type FerryCluster, startFerryCluster } from './support/ferry-cluster.js';
+import { startRedisServer } from './support/redis-server.js';
 import { seededBytes, writeSeededFile } from './support/seeded-data.js';
 import { tusUpload } from './support/tus-upload.js';
 
@@ -79,5 +81,25 @@ describe('cluster test harness', () => {
     const pids = cluster.instances.map((instance) => instance.pid);
     await cluster.stopAll();
     await waitFor('every instance to be gone', () => pids.every((pid) => !isAlive(pid)));
+  });
+});
+
+describe('cluster test harness: a redis-server of its own', () => {
+  it('starts on a free port, stops (refusing connections, keys gone) and starts again on the same port', async () => {
+    const server = await startRedisServer();
+    const client = new Redis(server.url, { maxRetriesPerRequest: 0, retryStrategy: () => 50 });
+    client.on('error', () => undefined);
+    try {
+      await client.set('harness', '1');
+      assert.equal(await client.get('harness'), '1');
+      await server.stop();
+      await assert.rejects(client.get('harness'));
+      await server.start();
+      await waitFor('the client to reconnect', () => client.status === 'ready');
+      assert.equal(await client.get('harness'), null);
+    } finally {
+      client.disconnect();
+      await server.stop();
+    }
   });
 });

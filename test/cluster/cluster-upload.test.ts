@@ -3,7 +3,6 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeTempDir } from '../support/temp-dir.js';
-import { waitFor } from '../support/tus-requests.js';
 import { createUpload, downloadSha256, openPatch, patch, sha256, uploadIdOf, uploadUrlOn } from './support/cluster-client.js';
 import { type FerryCluster, startFerryCluster } from './support/ferry-cluster.js';
 import { seededBytes, writeSeededFile } from './support/seeded-data.js';
@@ -48,9 +47,7 @@ describe('cluster: uploads across three instances', () => {
 
     // A PATCH that has sent 1 MiB of its 16: its instance holds the lock while the body comes.
     const inFlight = openPatch(url, 8 * MiB, 16 * MiB, content.subarray(8 * MiB, 9 * MiB));
-    let holder: string | undefined;
-    await waitFor('the in-flight PATCH to hold the lock', async () => (holder = await cluster.lockHolder(uploadId)) !== undefined);
-    const victim = cluster.instance(holder!);
+    const victim = cluster.instance(await cluster.waitForLockHolder(uploadId));
     await victim.kill('SIGKILL');
     assert.ok((await inFlight.reply) instanceof Error, 'the killed instance never answered');
 

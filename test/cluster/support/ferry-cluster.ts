@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import type { SchemaDefinition } from '../../../src/csv/types.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import { waitFor } from '../../support/tus-requests.js';
+import { cleanUpAtEnd, killOnExit } from './child-processes.js';
 import { type RoundRobinProxy, startRoundRobinProxy } from './round-robin-proxy.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -73,20 +74,13 @@ export interface FerryCluster {
   countLogs(msg: string): Record<string, number>;
   /** The instance id that holds the lock of upload `uploadId` in Redis now, or undefined. */
   lockHolder(uploadId: string): Promise<string | undefined>;
+  /** Waits until some instance (or `expected`) holds the lock of `uploadId`, and resolves with its id. */
+  waitForLockHolder(uploadId: string, expected?: string): Promise<string>;
   /** Starts a new process for `id` (after a kill) on the same port, and waits until it listens. */
   restart(id: string): Promise<FerryInstance>;
-  /** Ends every process (SIGCONT, SIGTERM, then SIGKILL after a grace), the proxy and the Redis client. */
+  /** Ends every process (SIGCONT, SIGTERM, then SIGKILL after a grace), the proxy and the Redis client; also run when the test file ends. */
   stopAll(): Promise<void>;
 }
-
-/** Every child of this test process, killed when it exits however it exits: no orphans. */
-const children = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of children) {
-    child.kill('SIGCONT');
-    child.kill('SIGKILL');
-  }
-});
 
 interface InstanceProcess {
   child: ChildProcess;
@@ -113,6 +107,7 @@ export async function startFerryCluster(options: FerryClusterOptions = {}): Prom
     FERRY_LOCK_LEASE_MS: '2000',
     FERRY_IMPORT_JOB_LEASE_MS: '2000',
     FERRY_LOG_LEVEL: 'info',
+    FERRY_SHUTDOWN_TIMEOUT_MS: '2000',
     ...(redisUrl === null ? {} : { FERRY_REDIS_URL: redisUrl }),
     ...env,
   };
@@ -127,11 +122,9 @@ export async function startFerryCluster(options: FerryClusterOptions = {}): Prom
       env: { ...process.env, ...sharedEnv, FERRY_INSTANCE_ID: id, FERRY_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    children.add(child);
+    killOnExit(child);
     const started: InstanceProcess = { child, output: '', exited: Promise.resolve() };
-    started.exited = once(child, 'exit').then(() => {
-      children.delete(child);
-    });
+    started.exited = once(child, 'exit').then(() => undefined);
     child.stderr!.on('data', (chunk: Buffer) => {
       started.output += chunk.toString();
     });
@@ -194,6 +187,7 @@ export async function startFerryCluster(options: FerryClusterOptions = {}): Prom
     redis?.disconnect();
   }
 
+  cleanUpAtEnd(stopAll);
   try {
     const started = await Promise.allSettled(
       ids.map(async (id) => {
@@ -211,6 +205,13 @@ export async function startFerryCluster(options: FerryClusterOptions = {}): Prom
     // Instances that did start must not outlive a failed start.
     await stopAll();
     throw error;
+  }
+
+  async function lockHolder(uploadId: string): Promise<string | undefined> {
+    if (redis === undefined) throw new Error('this cluster runs without Redis');
+    if (redis.status === 'wait') await redis.connect();
+    const value = await redis.get(`${keyPrefix}lock:${uploadId}`);
+    return value === null ? undefined : value.split('/')[0];
   }
 
   const instanceById = (id: string): FerryInstance => {
@@ -233,9 +234,11 @@ export async function startFerryCluster(options: FerryClusterOptions = {}): Prom
         () => {
           for (const instance of instances) {
             const entry = instance.logs.find((candidate) => predicate(candidate, instance));
-            if (entry !== undefined) found = { entry, instance };
+            if (entry === undefined) continue;
+            found = { entry, instance };
+            return true;
           }
-          return found !== undefined;
+          return false;
         },
         timeoutMs,
       );
@@ -244,11 +247,14 @@ export async function startFerryCluster(options: FerryClusterOptions = {}): Prom
     countLogs(msg) {
       return Object.fromEntries(instances.map((instance) => [instance.id, instance.logs.filter((entry) => entry.msg === msg).length]));
     },
-    async lockHolder(uploadId) {
-      if (redis === undefined) throw new Error('this cluster runs without Redis');
-      if (redis.status === 'wait') await redis.connect();
-      const value = await redis.get(`${keyPrefix}lock:${uploadId}`);
-      return value === null ? undefined : value.split('/')[0];
+    lockHolder,
+    async waitForLockHolder(uploadId, expected) {
+      let holder: string | undefined;
+      await waitFor(`${expected ?? 'an instance'} to hold the lock of ${uploadId}`, async () => {
+        holder = await lockHolder(uploadId);
+        return holder !== undefined && (expected === undefined || holder === expected);
+      });
+      return holder!;
     },
     async restart(id) {
       const instance = instanceById(id);
