@@ -34,6 +34,7 @@ describe('cluster: lock handover between instances', () => {
     const url = await createUpload(cluster.proxy.url, SIZE);
     const uploadId = uploadIdOf(url);
     const sent = 256 * 1024;
+    await cluster.waitForLockFree(uploadId);
     // Headers and the first 256 KiB of 8 MiB, then nothing: a client whose network stalled.
     const stalled = openPatch(uploadUrlOn(a.url, url), 0, SIZE, content.subarray(0, sent));
     await cluster.waitForLockHolder(uploadId, 'a');
@@ -60,6 +61,7 @@ describe('cluster: lock handover between instances', () => {
     const [a, b] = [cluster.instance('a'), cluster.instance('b')];
     const url = await createUpload(cluster.proxy.url, SIZE);
     const uploadId = uploadIdOf(url);
+    await cluster.waitForLockFree(uploadId);
     const paused = openPatch(uploadUrlOn(a.url, url), 0, SIZE, content.subarray(0, MiB));
     await cluster.waitForLockHolder(uploadId, 'a');
 

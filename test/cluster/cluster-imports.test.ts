@@ -75,6 +75,7 @@ describe('cluster: imports across three instances', () => {
     await uploading;
 
     const records = new Map<string, ImportRecord>();
+    const pending = new Map<string, string>();
     await waitFor(
       'every import to finish',
       async () => {
@@ -82,18 +83,30 @@ describe('cluster: imports across three instances', () => {
           const id = `upload-${uploadIdOf(url)}`;
           if (records.has(id)) continue;
           const reply = await send(`${cluster.proxy.url}/imports/${id}`, { method: 'GET' });
-          if (reply.status !== 200) continue;
-          const record = JSON.parse(reply.body) as ImportRecord;
-          if (record.status === 'succeeded' || record.status === 'failed') records.set(id, record);
+          const record = reply.status === 200 ? (JSON.parse(reply.body) as ImportRecord) : undefined;
+          if (record?.status === 'succeeded' || record?.status === 'failed') {
+            records.set(id, record);
+            pending.delete(id);
+          } else pending.set(id, record?.status ?? String(reply.status));
         }
         return records.size === UPLOADS;
       },
       60_000,
-    );
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}: ${JSON.stringify([...pending])}`);
+    });
     for (const [index, url] of urls.entries()) {
       const record = records.get(`upload-${uploadIdOf(url)}`)!;
       assert.deepEqual([record.status, record.summary.rowsImported], ['succeeded', files[index].rows], JSON.stringify(record));
     }
+    const large = records.get(largeImport)!;
+    assert.ok(large.attempts >= 2, `the killed import ran again on another instance (attempts: ${large.attempts})`);
+    assert.ok(
+      cluster.instances.some(
+        (instance) => instance !== victim && instance.logs.some((entry) => entry.msg === 'import finished' && entry.importId === largeImport),
+      ),
+      'another instance finished the large import',
+    );
     const expectedRows = files.reduce((sum, file) => sum + file.rows, 0);
     const counted = await database.query<{ rows: string; ids: string }>(`SELECT count(*) AS rows, count(DISTINCT id) AS ids FROM "${table}"`);
     assert.deepEqual([Number(counted.rows[0].rows), Number(counted.rows[0].ids)], [expectedRows, expectedRows]);

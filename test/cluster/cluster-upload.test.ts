@@ -45,6 +45,7 @@ describe('cluster: uploads across three instances', () => {
     const uploadId = uploadIdOf(url);
     for (let offset = 0; offset < 8 * MiB; offset += 2 * MiB) assert.equal((await patch(url, offset, content.subarray(offset, offset + 2 * MiB))).status, 204);
 
+    await cluster.waitForLockFree(uploadId);
     // A PATCH that has sent 1 MiB of its 16: its instance holds the lock while the body comes.
     const inFlight = openPatch(url, 8 * MiB, 16 * MiB, content.subarray(8 * MiB, 9 * MiB));
     const victim = cluster.instance(await cluster.waitForLockHolder(uploadId));

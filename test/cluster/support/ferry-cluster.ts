@@ -74,6 +74,8 @@ export interface FerryCluster {
   countLogs(msg: string): Record<string, number>;
   /** The instance id that holds the lock of upload `uploadId` in Redis now, or undefined. */
   lockHolder(uploadId: string): Promise<string | undefined>;
+  /** Waits until no instance holds the lock of `uploadId` (a request's release may come after its answer). */
+  waitForLockFree(uploadId: string): Promise<void>;
   /** Waits until some instance (or `expected`) holds the lock of `uploadId`, and resolves with its id. */
   waitForLockHolder(uploadId: string, expected?: string): Promise<string>;
   /** Starts a new process for `id` (after a kill) on the same port, and waits until it listens. */
@@ -248,6 +250,9 @@ export async function startFerryCluster(options: FerryClusterOptions = {}): Prom
       return Object.fromEntries(instances.map((instance) => [instance.id, instance.logs.filter((entry) => entry.msg === msg).length]));
     },
     lockHolder,
+    async waitForLockFree(uploadId) {
+      await waitFor(`the lock of ${uploadId} to be free`, async () => (await lockHolder(uploadId)) === undefined);
+    },
     async waitForLockHolder(uploadId, expected) {
       let holder: string | undefined;
       await waitFor(`${expected ?? 'an instance'} to hold the lock of ${uploadId}`, async () => {
