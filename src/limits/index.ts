@@ -44,6 +44,8 @@ export interface SharedLimitsOptions {
   redis: Redis;
   /** FERRY_REDIS_KEY_PREFIX. */
   keyPrefix: string;
+  /** The uploads in the shared store, read afresh: the quota ledger rebuilds from them should Redis lose its data. */
+  storedUploads?: () => AsyncIterable<Upload>;
 }
 
 /** Quotas, the disk guard and the rate limits of one server (in memory), or of a cluster (SharedQuotaLedger). */
@@ -70,7 +72,13 @@ export function createLimits(options: LimitsOptions, shared: SharedLimitsOptions
 export function createLimits(options: LimitsOptions, shared?: SharedLimitsOptions): Limits | Limits<SharedQuotaLedger> {
   if (shared === undefined) return createLocalLimits(options);
   const limiterFactory = createRedisLimiterFactory(shared.redis, shared.keyPrefix);
-  const ledger = createRedisQuotaLedger({ redis: shared.redis, prefix: shared.keyPrefix, maxBytes: options.quotaBytes, maxUploads: options.quotaUploads });
+  const ledger = createRedisQuotaLedger({
+    redis: shared.redis,
+    prefix: shared.keyPrefix,
+    maxBytes: options.quotaBytes,
+    maxUploads: options.quotaUploads,
+    storedUploads: shared.storedUploads,
+  });
   const diskGuard = createDiskGuard({ minFreeBytes: options.minFreeBytes, freeSpace: options.freeSpace, cacheMs: options.freeSpaceCacheMs });
   return {
     ledger,

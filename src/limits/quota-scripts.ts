@@ -6,6 +6,15 @@
  * `bytes|deferred|unfinished|ownerKey` it counts for.
  */
 
+/**
+ * The scripts that let usage grow take the `built` marker as their last key and a flag as
+ * their last argument: with the flag '1' and no marker (Redis lost its data) they change
+ * nothing and answer {-1}, so the ledger is rebuilt before anything is let through.
+ */
+const UNBUILT_GUARD = `
+if ARGV[#ARGV] == '1' and redis.call('EXISTS', KEYS[#KEYS]) == 0 then return { -1 } end
+`;
+
 const ENTRY_FUNCTIONS = `
 local function parse(text)
   if not text then return nil end
@@ -28,8 +37,8 @@ local function used(key, owner)
 end
 `;
 
-/** KEYS bytes, uploads, reservations; ARGV ownerKey, length (-1: deferred), maxBytes, maxUploads, token. Returns {0} or {1, bytes used} or {2, uploads used}. */
-export const RESERVE = `${ENTRY_FUNCTIONS}
+/** KEYS bytes, uploads, reservations, built; ARGV ownerKey, length (-1: deferred), maxBytes, maxUploads, token, guard. Returns {0} or {1, bytes used} or {2, uploads used}. */
+export const RESERVE = `${ENTRY_FUNCTIONS}${UNBUILT_GUARD}
 local owner, length, maxBytes, maxUploads = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local entry = { bytes = math.max(length, 0), deferred = length < 0, unfinished = length ~= 0, owner = owner }
 local bytesUsed = used(KEYS[1], owner)
@@ -59,8 +68,8 @@ count(KEYS[1], KEYS[2], entry, -1)
 return 1
 `;
 
-/** KEYS bytes, entries; ARGV id, length, maxBytes. Returns {0} (counted, or not deferred) or {1, bytes used}. */
-export const DECLARE = `${ENTRY_FUNCTIONS}
+/** KEYS bytes, entries, built; ARGV id, length, maxBytes, guard. Returns {0} (counted, or not deferred) or {1, bytes used}. */
+export const DECLARE = `${ENTRY_FUNCTIONS}${UNBUILT_GUARD}
 local entry = parse(redis.call('HGET', KEYS[2], ARGV[1]))
 if not entry or not entry.deferred then return { 0 } end
 local length, maxBytes = tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -73,8 +82,8 @@ redis.call('HSET', KEYS[2], ARGV[1], encode(entry))
 return { 0 }
 `;
 
-/** KEYS bytes, entries; ARGV id, bytes, maxBytes. Returns {bytes allowed, bytes used after}. */
-export const GROW = `${ENTRY_FUNCTIONS}
+/** KEYS bytes, entries, built; ARGV id, bytes, maxBytes, guard. Returns {bytes allowed, bytes used after}. */
+export const GROW = `${ENTRY_FUNCTIONS}${UNBUILT_GUARD}
 local wanted, maxBytes = tonumber(ARGV[2]), tonumber(ARGV[3])
 local entry = parse(redis.call('HGET', KEYS[2], ARGV[1]))
 if not entry or not entry.deferred then return { wanted, 0 } end

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { REDIS_RETRY_AFTER_SECONDS } from '../cluster/redis-connection.js';
 import { appError } from '../errors/catalogue.js';
 import { isFinished, type Upload } from '../uploads/upload.js';
 import type { QuotaLedgerOptions, QuotaUsage } from './quota-ledger.js';
@@ -12,6 +13,12 @@ export interface RedisQuotaLedgerOptions extends QuotaLedgerOptions {
   prefix: string;
   /** How long one instance may hold the rebuild to itself (default 30 s). */
   rebuildLeaseMs?: number;
+  /**
+   * The uploads in the shared store, read afresh at each call. Given, the ledger never counts
+   * on missing counters: should Redis lose its data (a restart without persistence, a
+   * failover to an empty replica), the next reservation or growth rebuilds it first.
+   */
+  storedUploads?: () => AsyncIterable<Upload>;
 }
 
 /** A creation's reservation in the shared ledger. */
@@ -74,7 +81,14 @@ function encodeEntry(upload: Upload): string {
   return `${upload.size ?? upload.offset}|${upload.size === undefined ? 1 : 0}|${isFinished(upload) ? 0 : 1}|${ownerKey(upload.owner)}`;
 }
 
-export function createRedisQuotaLedger({ redis, prefix, maxBytes, maxUploads, rebuildLeaseMs = 30_000 }: RedisQuotaLedgerOptions): SharedQuotaLedger {
+export function createRedisQuotaLedger({
+  redis,
+  prefix,
+  maxBytes,
+  maxUploads,
+  rebuildLeaseMs = 30_000,
+  storedUploads,
+}: RedisQuotaLedgerOptions): SharedQuotaLedger {
   const keys = {
     bytes: `${prefix}quota:bytes`,
     uploads: `${prefix}quota:uploads`,
@@ -86,6 +100,18 @@ export function createRedisQuotaLedger({ redis, prefix, maxBytes, maxUploads, re
 
   function run(script: string, scriptKeys: string[], args: (string | number)[]): Promise<unknown> {
     return failClosed(redis.eval(script, scriptKeys.length, ...scriptKeys, ...args.map(String)));
+  }
+
+  /** Runs a script that lets usage grow (quota-scripts.ts, UNBUILT_GUARD): rebuilds the ledger first if Redis lost it. */
+  async function runGuarded(script: string, scriptKeys: string[], args: (string | number)[]): Promise<number[]> {
+    const guard = storedUploads === undefined ? '0' : '1';
+    const guardedKeys = [...scriptKeys, keys.built];
+    const result = (await run(script, guardedKeys, [...args, guard])) as number[];
+    if (result[0] !== -1 || storedUploads === undefined) return result;
+    await rebuild(storedUploads());
+    const retried = (await run(script, guardedKeys, [...args, guard])) as number[];
+    if (retried[0] === -1) throw appError('REDIS_UNAVAILABLE', { details: { retryAfter: REDIS_RETRY_AFTER_SECONDS } });
+    return retried;
   }
 
   function bytesExceeded(used: number, offset?: number): Error {
@@ -118,14 +144,33 @@ export function createRedisQuotaLedger({ redis, prefix, maxBytes, maxUploads, re
     await failClosed(write.exec());
   }
 
+  async function rebuild(uploads: AsyncIterable<Upload>): Promise<boolean> {
+    const token = randomUUID();
+    const deadline = Date.now() + rebuildLeaseMs * 2;
+    for (;;) {
+      if ((await failClosed(redis.exists(keys.built))) === 1) return false;
+      if ((await failClosed(redis.set(keys.rebuildLock, token, 'PX', rebuildLeaseMs, 'NX'))) === 'OK') break;
+      if (Date.now() > deadline) throw appError('REDIS_UNAVAILABLE', { details: { retryAfter: Math.ceil(rebuildLeaseMs / 1000) } });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    try {
+      // Another instance may have finished between the look and the lock.
+      if ((await failClosed(redis.exists(keys.built))) === 1) return false;
+      await writeAbsolute(uploads);
+      return true;
+    } finally {
+      await failClosed(redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, keys.rebuildLock, token));
+    }
+  }
+
   return {
     async reserve(owner, length) {
       const token = randomUUID();
-      const [outcome, used] = (await run(
+      const [outcome, used] = await runGuarded(
         RESERVE,
         [keys.bytes, keys.uploads, keys.reservations],
         [ownerKey(owner), length ?? -1, maxBytes, maxUploads, token],
-      )) as number[];
+      );
       if (outcome === 1) throw bytesExceeded(used ?? 0);
       if (outcome === 2) throw appError('QUOTA_UPLOADS_EXCEEDED', { details: { limit: maxUploads, used } });
       let settled = false;
@@ -144,12 +189,12 @@ export function createRedisQuotaLedger({ redis, prefix, maxBytes, maxUploads, re
     },
 
     async declare(id, length) {
-      const [outcome, used] = (await run(DECLARE, [keys.bytes, keys.entries], [id, length, maxBytes])) as number[];
+      const [outcome, used] = await runGuarded(DECLARE, [keys.bytes, keys.entries], [id, length, maxBytes]);
       if (outcome === 1) throw bytesExceeded(used ?? 0);
     },
 
     async grow(id, bytes) {
-      const [allowed = bytes, used = 0] = (await run(GROW, [keys.bytes, keys.entries], [id, bytes, maxBytes])) as number[];
+      const [allowed = bytes, used = 0] = await runGuarded(GROW, [keys.bytes, keys.entries], [id, bytes, maxBytes]);
       return { allowed, used };
     },
 
@@ -186,25 +231,6 @@ export function createRedisQuotaLedger({ redis, prefix, maxBytes, maxUploads, re
       return entry === undefined ? undefined : ownerFromKey(entry.ownerKey);
     },
 
-    async rebuild(uploads) {
-      const token = randomUUID();
-      const deadline = Date.now() + rebuildLeaseMs * 2;
-      for (;;) {
-        if ((await failClosed(redis.exists(keys.built))) === 1) return false;
-        if ((await failClosed(redis.set(keys.rebuildLock, token, 'PX', rebuildLeaseMs, 'NX'))) === 'OK') break;
-        if (Date.now() > deadline) throw appError('REDIS_UNAVAILABLE', { details: { retryAfter: Math.ceil(rebuildLeaseMs / 1000) } });
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      try {
-        // Another instance may have finished between the look and the lock.
-        if ((await failClosed(redis.exists(keys.built))) === 1) return false;
-        await writeAbsolute(uploads);
-        return true;
-      } finally {
-        await failClosed(
-          redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, keys.rebuildLock, token),
-        );
-      }
-    },
+    rebuild,
   };
 }
