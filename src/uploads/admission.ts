@@ -3,8 +3,8 @@ import type { UploadStore } from './upload-store.js';
 
 /** A creation's claim on the owner's quota: kept once the upload exists, given back if it never came to be. */
 export interface AdmissionTicket {
-  commit(id: string): void;
-  cancel(): void;
+  commit(id: string): void | Promise<void>;
+  cancel(): void | Promise<void>;
 }
 
 /** How one request body may grow an upload (quota of a deferred length, free disk space). */
@@ -18,7 +18,7 @@ export interface BodyAdmission {
    */
   stopped(error: unknown): Error | undefined;
   /** The append is over: `upload` is what the store holds now. */
-  done(upload: Upload): void;
+  done(upload: Upload): void | Promise<void>;
 }
 
 /**
@@ -29,11 +29,11 @@ export interface UploadAdmission {
   /** Before a new upload is recorded: refuses (QUOTA_*, DISK_FULL) or reserves its place. No await between check and reservation. */
   admitCreation(owner: string | undefined, length: number | undefined): Promise<AdmissionTicket>;
   /** Before a deferred length is recorded: refuses (QUOTA_BYTES_EXCEEDED) or counts it. */
-  admitLength(id: string, length: number): void;
+  admitLength(id: string, length: number): void | Promise<void>;
   /** Under the upload's lock, once the request's target is known. */
   admitBody(upload: Upload): BodyAdmission;
   /** The upload changed in a way the admission did not see through (a failed declaration); counts it again. */
-  recount(upload: Upload): void;
+  recount(upload: Upload): void | Promise<void>;
 }
 
 /** Admits everything (no quotas, no disk guard): the engine's default. */
@@ -53,7 +53,7 @@ export function admittedStore(store: UploadStore, admission: UploadAdmission): U
     append: (source, id, offset, maxBytes) => store.append(source, id, offset, maxBytes),
     rollback: (id, toOffset) => store.rollback(id, toOffset),
     async declareUploadLength(id, length) {
-      admission.admitLength(id, length);
+      await admission.admitLength(id, length);
       try {
         await store.declareUploadLength(id, length);
       } catch (error) {

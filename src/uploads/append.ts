@@ -143,7 +143,7 @@ export function createUploadAppender({
    */
   async function stoppedByAdmission(outcome: AppendOutcome, admitted: BodyAdmission): Promise<AppendOutcome> {
     const current = outcome.error === undefined ? outcome.upload : await store.readUpload(outcome.upload.id).catch(() => outcome.upload);
-    admitted.done(current);
+    await admitted.done(current);
     const stopped = admitted.stopped(outcome.error);
     return stopped === undefined || outcome.finishedNow ? outcome : { ...outcome, error: stopped };
   }

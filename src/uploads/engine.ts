@@ -65,10 +65,10 @@ export function createUploadEngine({ store: rawStore, locker, events, lockDrainT
       try {
         await store.createUpload(upload);
       } catch (error) {
-        ticket.cancel();
+        await ticket.cancel();
         throw error;
       }
-      ticket.commit(upload.id);
+      await ticket.commit(upload.id);
       await events.emit('created', upload);
     },
     async readLocked(id, { signal, principal }) {

@@ -10,7 +10,7 @@ import { principalOf as contextPrincipalOf } from './authenticate.js';
 export interface RateLimitOptions {
   limits: RequestLimits;
   /** Upload `id` is unfinished and `owner`'s: its PATCH and HEAD belong to an upload in progress. */
-  isUnfinished: (id: string, owner: string | undefined) => boolean;
+  isUnfinished: (id: string, owner: string | undefined) => boolean | Promise<boolean>;
   /** Who the request speaks for, once authentication has run (default: the context's `principal`, else anonymous). */
   principalOf?: (c: Context<AppEnv>) => Principal;
 }
@@ -32,7 +32,7 @@ export function createRateLimit({ limits, isUnfinished, principalOf = contextPri
     const method = methodOf(c);
     const onFiles = c.req.path === UPLOADS_PATH || c.req.path.startsWith(`${UPLOADS_PATH}/`);
     const uploadId = onFiles ? uploadIdFromPath(c.req.path, UPLOADS_PATH) : undefined;
-    const resuming = uploadId !== undefined && RESUMING_METHODS.has(method) && isUnfinished(uploadId, principal.owner);
+    const resuming = uploadId !== undefined && RESUMING_METHODS.has(method) && (await isUnfinished(uploadId, principal.owner));
 
     // A refusal on /files carries the headers of the protocol the request speaks (Tus-Resumable, or the IETF fields).
     if (onFiles) c.set('protocol', c.req.header('Upload-Draft-Interop-Version') === undefined ? 'tus' : 'ietf');
