@@ -5,10 +5,9 @@ import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { type Authenticate, createAuthenticator, createAuthorizer } from './auth/authenticator.js';
 import { instanceIdOf, instanceLogFields } from './cluster/instance-id.js';
-import { createLeaderLease } from './cluster/leader-lease.js';
+import { type ClusterMode, createClusterMode } from './cluster/cluster-mode.js';
 import { type Leadership, NOT_CONTENDING, SOLE_LEADER } from './cluster/leadership.js';
-import { createReadinessProbes } from './cluster/readiness-probes.js';
-import { connectRedis } from './cluster/redis-connection.js';
+import { redisReady } from './cluster/redis-connection.js';
 import { isLoopbackHost } from './config/auth-parsers.js';
 import type { Config } from './config/settings.js';
 import { createSchemaRegistry, loadSchemasDir, type SchemaRegistry } from './csv/schema/index.js';
@@ -20,7 +19,7 @@ import { createHttpServer } from './http/node-server.js';
 import { createMetricsApp } from './http/routes/metrics-route.js';
 import { createImportService, createLazySink, type ImportService } from './imports/index.js';
 import { createSink } from './imports/sinks/index.js';
-import { createLimits, type Limits, type LimitsOptions, statfsFreeSpace, storedUploads } from './limits/index.js';
+import { createLimits, type Limits, type LimitsOptions, type SharedQuotaLedger, statfsFreeSpace, storedUploads } from './limits/index.js';
 import { createLogger } from './logging/logger.js';
 import { createMetrics, type Metrics } from './metrics/metrics.js';
 import { createIetfHandlers } from './protocols/ietf/index.js';
@@ -60,8 +59,8 @@ export interface Ferry {
   metrics: Metrics;
   logger: Logger;
   server: HttpServer;
-  /** Quotas, the disk guard, rate limits; `recordAuthFailure`/`checkAuthFailures` for authentication. */
-  limits: Limits;
+  /** Quotas, the disk guard, rate limits; `recordAuthFailure`/`checkAuthFailures` for authentication. Shared through Redis in a cluster. */
+  limits: Limits | Limits<SharedQuotaLedger>;
   /** The /metrics listener of its own, with FERRY_METRICS_PORT (listening once `listen()` resolved). */
   metricsServer: HttpServer | undefined;
   imports: ImportService;
@@ -129,7 +128,9 @@ export function createFerry(
   let loadedSchemas = createSchemaRegistry([]);
   const schemas: SchemaRegistry = { get: (name) => loadedSchemas.get(name), list: () => loadedSchemas.list() };
   const sink = createLazySink(() => createSink({ dataDir: config.dataDir, databaseUrl: config.databaseUrl }));
-  const imports = createImportService({ dataDir: config.dataDir, schemas, sink, store, logger });
+  // Cluster mode (FERRY_REDIS_URL): Redis locks, leader lease and counters, BullMQ imports (src/cluster/cluster-mode.ts).
+  const cluster: ClusterMode | undefined = config.redisUrl === '' ? undefined : createClusterMode(config, { store, logger, metrics });
+  const imports = createImportService({ dataDir: config.dataDir, schemas, sink, store, logger, createQueue: cluster?.createImportQueue });
 
   const events = createUploadEvents();
   events.on('created', () => metrics.uploadsCreated.inc());
@@ -154,19 +155,19 @@ export function createFerry(
     authFailuresPerMinute: config.rateAuthFailuresPerMinute,
     ...limitOverrides,
   };
-  const limits = createLimits(limitOptions);
+  const limits =
+    cluster === undefined
+      ? createLimits(limitOptions)
+      : createLimits(limitOptions, { redis: cluster.redis, keyPrefix: config.redisKeyPrefix, storedUploads: () => storedUploads(config.dataDir, store) });
   limits.follow(events, store);
   // No request limit configured: no rate-limit middleware on the request path at all.
   const rateLimited = limitOptions.requestsPerSecond > 0 || limitOptions.createsPerMinute > 0 || limitOptions.concurrentPatches > 0;
-  const locker = createMemoryLocker();
+  const locker = cluster?.locker ?? createMemoryLocker();
   const engine = createUploadEngine({ store, locker, events, lockDrainTimeoutMs, admission: limits.admission });
   const tus = createTusHandlers(engine, { maxSize: config.maxSize, publicUrl: config.publicUrl });
   const ietf = createIetfHandlers({ engine, maxSize: config.maxSize, publicUrl: config.publicUrl, interimResponses: config.ietfInterimResponses });
   const health = { shuttingDown: false };
-  // Cluster mode: a Redis connection for the leader lease (a command that hangs fails before the next try); /readyz asks Redis and PostgreSQL.
-  const redis = config.redisUrl === '' ? undefined : connectRedis(config.redisUrl, 'ferry-leader', { commandTimeout: Math.floor(config.lockLeaseMs / 3) });
-  const readiness = redis === undefined ? undefined : createReadinessProbes(redis, config.databaseUrl);
-  let leadership: Leadership = redis === undefined ? SOLE_LEADER : NOT_CONTENDING;
+  let leadership: Leadership = cluster === undefined ? SOLE_LEADER : NOT_CONTENDING;
   const app = createApp({
     tus,
     ietf,
@@ -175,7 +176,7 @@ export function createFerry(
     logger,
     corsOrigins: config.corsOrigins,
     health,
-    readinessChecks: readiness?.checks,
+    readinessChecks: cluster?.readinessChecks,
     imports,
     schemas,
     clientDir: clientDirOf(config),
@@ -229,16 +230,12 @@ export function createFerry(
     imports,
     async listen() {
       loadedSchemas = await loadSchemasDir(config.schemasDir);
-      if (redis === undefined) await recoverAtStart();
-      else
-        leadership = createLeaderLease({
-          redis,
-          keyPrefix: config.redisKeyPrefix,
-          leaseMs: config.lockLeaseMs,
-          instanceId: instanceIdOf(config),
-          logger,
-          onElected: recoverAtStart,
-        });
+      if (cluster === undefined) await recoverAtStart();
+      else {
+        // Redis away at start: serve anyway (503s, /readyz says so) and recover once it answers.
+        await redisReady(cluster.redis).catch(() => logger.warn('Redis not reachable yet: cluster requests answer 503 until it is'));
+        leadership = cluster.lead(recoverAtStart);
+      }
       if (metricsServer !== undefined) await listenOn(metricsServer, config.metricsPort ?? 0, config.metricsHost);
       const url = await listenOn(server, config.port, config.host);
       if (servesOthersUnauthenticated(config)) logger.warn({ url, host: config.host }, UNAUTHENTICATED_WARNING);
@@ -251,8 +248,7 @@ export function createFerry(
       await imports.close();
       await store.shutdown();
       await sink.close();
-      await readiness?.close();
-      redis?.disconnect();
+      await cluster?.close();
     },
     setShuttingDown() {
       health.shuttingDown = true;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { AppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
-import type { HeldLock, LockOptions, UploadLocker } from '../uploads/locker.js';
+import type { CountingLocker, HeldLock, LockOptions } from '../uploads/locker.js';
 import { REDIS_RETRY_AFTER_SECONDS } from './redis-connection.js';
 import { deleteIfHeld, holdLease, type Lease } from './redis-lease.js';
 
@@ -34,9 +34,7 @@ export interface RedisLockerOptions {
   pollMs?: number;
 }
 
-export interface RedisLocker extends UploadLocker {
-  /** How many uploads this locker holds locks on. */
-  held(): number;
+export interface RedisLocker extends CountingLocker {
   /** Gives up the locks it holds (their `lost` aborts), turns waiters away, unsubscribes. Leaves the connections open. */
   close(): Promise<void>;
 }
@@ -223,6 +221,7 @@ export function createRedisLocker({
       return hold(id, key, token, sentAt, options.onReleaseRequested);
     },
     held: () => holdings.size,
+    waiting: (id) => wakers.get(id)?.size ?? 0,
     async close() {
       closed = true;
       for (const leave of [...waiters]) leave(appError('UPLOAD_LOCKED'));

@@ -34,6 +34,14 @@ export interface UploadLocker {
   acquire(id: string, options?: LockOptions): Promise<HeldLock>;
 }
 
+/** A locker that tells what it holds and who waits in this process (tests, metrics). */
+export interface CountingLocker extends UploadLocker {
+  /** How many uploads this process holds locks on. */
+  held(): number;
+  /** How many requests of this process wait for the lock on `id`. */
+  waiting(id: string): number;
+}
+
 /** Runs `work` holding the lock on upload `id`, and releases it however `work` ends. */
 export async function withUploadLock<T>(locker: UploadLocker, id: string, options: LockOptions, work: (lock: HeldLock) => Promise<T>): Promise<T> {
   const lock = await locker.acquire(id, options);

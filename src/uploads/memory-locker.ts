@@ -1,17 +1,12 @@
 import { appError } from '../errors/catalogue.js';
-import { type HeldLock, type LockOptions, type UploadLocker, unlosableLock } from './locker.js';
+import { type CountingLocker, type HeldLock, type LockOptions, unlosableLock } from './locker.js';
 
 export interface MemoryLockerOptions {
   /** How long a request waits for a lock before UPLOAD_LOCKED. */
   acquireTimeoutMs?: number;
 }
 
-export interface MemoryLocker extends UploadLocker {
-  /** How many requests wait for the lock on `id` (0 when none or not locked). */
-  waiting(id: string): number;
-  /** How many uploads are locked. */
-  held(): number;
-}
+export type MemoryLocker = CountingLocker;
 
 interface Waiter {
   grant: () => void;

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createLimits, statfsFreeSpace, storedUploads } from '../../src/limits/index.js';
-import { createUpload, OCTET, patch, startFerry, TUS } from '../http/harness.js';
+import { createLimits, type Limits, statfsFreeSpace, storedUploads } from '../../src/limits/index.js';
+import { createUpload, OCTET, patch, startFerry, TUS, type TestFerry } from '../http/harness.js';
+
+/** A single-process ferry's quota ledger (in memory, synchronous). */
+const localLedger = (test: TestFerry) => (test.ferry.limits as Limits).ledger;
 
 const OFF = { minFreeBytes: 0 };
 
@@ -32,7 +35,7 @@ test('FERRY_QUOTA_UPLOADS: of N racing creations exactly the quota succeed; a fi
   const refused = await post(ferry, { 'Upload-Length': '2' });
   assert.equal(refused.body.error.code, 'QUOTA_UPLOADS_EXCEEDED');
   assert.equal(refused.body.error.used, 3);
-  const [id] = ferry.ferry.limits.ledger.ids();
+  const [id] = localLedger(ferry).ids();
   assert.equal((await patch(ferry, `/files/${id}`, 0, Buffer.from('ok'))).status, 204);
   await createUpload(ferry, { 'Upload-Length': '2' });
 });
@@ -71,7 +74,7 @@ test('a deferred length counts the bytes received; a PATCH stops at the quota an
     .set({ ...TUS, ...OCTET, 'Upload-Offset': '7', 'Upload-Length': '7' })
     .send(Buffer.alloc(0));
   assert.equal(finished.status, 204);
-  assert.deepEqual(ferry.ferry.limits.ledger.usage(undefined), { bytes: 10, uploads: 1 });
+  assert.deepEqual(localLedger(ferry).usage(undefined), { bytes: 10, uploads: 1 });
 });
 
 test('the quotas are rebuilt from the store at start-up', async () => {
@@ -93,12 +96,12 @@ test('the quotas are rebuilt from the store at start-up', async () => {
   });
   await rebuilt.rebuild(storedUploads(ferry.config.dataDir, ferry.ferry.store));
   assert.deepEqual(rebuilt.ledger.usage(undefined), { bytes: 108, uploads: 2 });
-  assert.deepEqual(rebuilt.ledger.usage(undefined), ferry.ferry.limits.ledger.usage(undefined));
+  assert.deepEqual(rebuilt.ledger.usage(undefined), localLedger(ferry).usage(undefined));
 });
 
 test('the ledger keys quotas by owner: one owner at its quota does not hold back another', async () => {
   const ferry = await startFerry({ quotaBytes: 10, ...OFF });
-  const { ledger } = ferry.ferry.limits;
+  const ledger = localLedger(ferry);
   ledger.reserve('alice', 10).commit('a1');
   assert.throws(() => ledger.reserve('alice', 1), { code: 'QUOTA_BYTES_EXCEEDED' });
   ledger.reserve('bob', 10).commit('b1');
@@ -112,12 +115,12 @@ test('the ledger keys quotas by owner: one owner at its quota does not hold back
 test('an expired upload gives its bytes and its slot back', async () => {
   const ferry = await startFerry({ quotaBytes: 10, quotaUploads: 1, uploadExpiresMs: 1, expirySweepMs: 1000, ...OFF });
   await createUpload(ferry, { 'Upload-Length': '10' });
-  assert.deepEqual(ferry.ferry.limits.ledger.usage(undefined), { bytes: 10, uploads: 1 });
+  assert.deepEqual(localLedger(ferry).usage(undefined), { bytes: 10, uploads: 1 });
   const deadline = Date.now() + 10_000;
-  while (ferry.ferry.limits.ledger.usage(undefined).uploads > 0 && Date.now() < deadline) {
+  while (localLedger(ferry).usage(undefined).uploads > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  assert.deepEqual(ferry.ferry.limits.ledger.usage(undefined), { bytes: 0, uploads: 0 });
+  assert.deepEqual(localLedger(ferry).usage(undefined), { bytes: 0, uploads: 0 });
   await createUpload(ferry, { 'Upload-Length': '10' });
 });
 
