@@ -240,6 +240,7 @@ export class UploadWriter {
     }
   }
 
+  /** The writer may no longer write: it fails with the fence's error from now on, and its queue is dropped. */
   #lose(error: unknown): unknown {
     if (this.#lost) return error;
     this.#lost = true;
@@ -331,8 +332,9 @@ export class UploadWriter {
 
   /**
    * Cuts the file back to where the failed write began, so the offset stays true (unless
-   * the fence refuses: then the writer is lost and the file left alone). Should even that fail, the file's own size is believed: any bytes past `position` are a prefix
-   * of the failed write, in place.
+   * the fence refuses: then the writer is lost and the file left alone). Should even that
+   * fail, the file's own size is believed: any bytes past `position` are a prefix of the
+   * failed write, in place.
    */
   async #lengthAfterFailedWrite(position: number): Promise<number> {
     this.#dirty = true;

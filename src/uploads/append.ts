@@ -153,13 +153,14 @@ export function createUploadAppender({
   /**
    * A body a limit stopped (quota, disk guard, a full disk) kept what arrived before it (or,
    * with a checksum, was rolled back): the request fails with the limit's error, which says
-   * how far the upload got. After a failure the upload is read again for the true offset.
+   * how far the upload got (a lost lock still wins). After a failure the upload is read
+   * again for the true offset.
    */
   async function stoppedByAdmission(outcome: AppendOutcome, admitted: BodyAdmission): Promise<AppendOutcome> {
     const current = outcome.error === undefined ? outcome.upload : await store.readUpload(outcome.upload.id).catch(() => outcome.upload);
     admitted.done(current);
     const stopped = admitted.stopped(outcome.error);
-    return stopped === undefined || outcome.finishedNow ? outcome : { ...outcome, error: stopped };
+    return stopped === undefined || outcome.finishedNow || isAppError(outcome.error, 'LOCK_LOST') ? outcome : { ...outcome, error: stopped };
   }
 
   return {
