@@ -106,6 +106,8 @@ export class Aggregator {
   #tickTimer: NodeJS.Timeout | undefined;
   #syncDue = false;
   #failure: AppError | undefined;
+  /** Set by `discard()`: nothing queued is written any more. */
+  #discardReason: AppError | undefined;
 
   #consumerActive = false;
   #consumerDone: Promise<void> = RESOLVED;
@@ -191,6 +193,20 @@ export class Aggregator {
   }
 
   /**
+   * Closes without writing anything more: the write in flight (if any) returns, every
+   * chunk still queued is dropped, waiting writers and pending flushes and syncs reject
+   * with `reason`, and no final `onSync` runs. For a writer that may no longer write (its
+   * lock is lost). After a `close()` it drops what that close has not written yet. Never
+   * rejects; `close()` returns the same promise.
+   */
+  discard(reason: AppError): Promise<void> {
+    this.#discardReason ??= reason;
+    this.#rejectWaiters(reason);
+    this.#wake();
+    return this.close();
+  }
+
+  /**
    * Resolves once the chunk is accepted into the queue (it waits while the queue is
    * full). The aggregator owns `data` from now on: the caller must not change it.
    * An empty `data` resolves without queueing.
@@ -257,7 +273,7 @@ export class Aggregator {
 
   /** The one consumer. When closed it drains the queue and ends, whatever `#running` says. */
   async #consume(): Promise<void> {
-    while (this.#closed ? this.#chunks.length > 0 : this.#running) {
+    while (this.#discardReason === undefined && (this.#closed ? this.#chunks.length > 0 : this.#running)) {
       if (!this.#closed && this.#syncIsDue()) this.#inFlight = this.#runSync();
       else if (this.#chunks.length > 0) this.#inFlight = this.#writeBatch();
       else {
@@ -335,6 +351,18 @@ export class Aggregator {
     while (this.#syncs.length > 0) this.#syncs.shift().reject(failure);
   }
 
+  /** discard(): the queue is dropped unwritten (the consumer has ended), whatever a flush or sync waited for rejects. */
+  async #dropQueued(reason: AppError): Promise<void> {
+    this.#chunks.clear();
+    this.#done = this.#accepted;
+    this.#bytesQueued = 0;
+    this.#failure = undefined;
+    this.#rejectWaiters(reason);
+    while (this.#flushes.length > 0) this.#flushes.shift().reject(reason);
+    while (this.#syncs.length > 0) this.#syncs.shift().reject(reason);
+    await Promise.all(this.#ticks);
+  }
+
   #rejectWaiters(error: Error): void {
     while (this.#waiters.length > 0) {
       const waiter = this.#waiters.shift();
@@ -372,6 +400,7 @@ export class Aggregator {
     if (this.#consumerActive) this.#wake();
     else this.#launchConsumer();
     await this.#consumerDone;
+    if (this.#discardReason !== undefined) return this.#dropQueued(this.#discardReason);
     const syncError = this.#onSync === undefined ? undefined : await this.#runSync();
     await Promise.all(this.#ticks);
     const failure = this.#takeFailure();

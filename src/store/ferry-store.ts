@@ -5,7 +5,7 @@ import { DataStore, type Upload as TusUpload } from '@tus/utils';
 import { type AppError, isAppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
 import { hasExpired, isFinished, type Upload } from '../uploads/upload.js';
-import { type AppendResult, type ByteSource, isDamagedUpload, type UploadStore } from '../uploads/upload-store.js';
+import { type AppendResult, type ByteSource, isDamagedUpload, NO_FENCE, type UploadStore, type WriteFence } from '../uploads/upload-store.js';
 import { assemblyFileOf } from './concatenate.js';
 import { createFileReadStream, resolveByteRange } from './download.js';
 import { FinalAssembly } from './final-assembly.js';
@@ -35,6 +35,11 @@ import { WriterRegistry } from './writer-registry.js';
  * `getUpload` from memory. Beyond the DataStore contract: `append` (with a byte limit and
  * a finished flag), `rollback`, `finishedUploads`, `openDownload`, `stats` and `shutdown`;
  * for concatenation, `assembleFinal`, `assembleFinalsWaitingOn` and `recoverFinals`.
+ *
+ * Several instances may share one directory (a cluster), each upload under a lock that can
+ * be lost: `append`, `rollback` and `remove` take the lock's `assertHeld` as a fence (see
+ * UploadWriter), and `evict` makes this instance forget what it holds of an upload, so
+ * that whoever takes a lock next reads the truth from the shared directory.
  *
  * Damaged uploads: an info file that is not valid (empty, truncated, garbage: a full disk)
  * is UPLOAD_INFO_DAMAGED; a file that is not a regular file of the data dir (a symlink
@@ -157,21 +162,27 @@ export class FerryStore extends DataStore implements UploadStore {
    * UPLOAD_OFFSET_MISMATCH), storing at most `maxBytes` and never beyond the declared size.
    * The result counts only bytes handed to the OS; `finished` is reported after an fsync,
    * and the upload's writer is then closed. A caller that keeps `offset` can `rollback` to it.
-   * On failure what was stored stays stored; see UploadWriter.append for each case.
+   * On failure what was stored stays stored; see UploadWriter.append for each case. Once
+   * `fence` throws, nothing more is written and the writer is closed (the next user opens
+   * the file afresh); the append rejects with the fence's error.
    */
-  async append(source: ByteSource, id: string, offset: number, maxBytes: number): Promise<AppendResult> {
+  async append(source: ByteSource, id: string, offset: number, maxBytes: number, fence: WriteFence = NO_FENCE): Promise<AppendResult> {
     const writer = await this.#acquire(id);
     try {
-      return await writer.append(source, offset, maxBytes);
+      return await writer.append(source, offset, maxBytes, fence);
     } finally {
-      if (writer.isFinished && !writer.isBusy) await this.#release(writer);
+      if (writer.isLost || (writer.isFinished && !writer.isBusy)) await this.#release(writer);
     }
   }
 
-  /** Cuts upload `id` back to `toOffset` (only backwards): flushes, truncates, fixes the offset in memory. */
-  async rollback(id: string, toOffset: number): Promise<void> {
+  /** Cuts upload `id` back to `toOffset` (only backwards): flushes, truncates (after `fence`), fixes the offset in memory. */
+  async rollback(id: string, toOffset: number, fence: WriteFence = NO_FENCE): Promise<void> {
     const writer = await this.#acquire(id);
-    await writer.rollback(toOffset);
+    try {
+      await writer.rollback(toOffset, fence);
+    } finally {
+      if (writer.isLost) await this.#release(writer);
+    }
   }
 
   override async declareUploadLength(id: string, length: number): Promise<void> {
@@ -182,15 +193,36 @@ export class FerryStore extends DataStore implements UploadStore {
   /**
    * Closes the upload's writer and deletes both files (a damaged upload's too: a symlink is
    * unlinked, never followed); UPLOAD_NOT_FOUND if there was no upload,
-   * UPLOAD_PARTIAL_IN_USE for a partial upload that a final not assembled yet needs.
+   * UPLOAD_PARTIAL_IN_USE for a partial upload that a final not assembled yet needs. Each
+   * unlink comes right after `fence`, which stops the deletion by throwing.
    */
-  override async remove(id: string): Promise<void> {
+  override async remove(id: string, fence: WriteFence = NO_FENCE): Promise<void> {
     const paths = resolveUploadPaths(this.#directory, id);
     const existed = await this.#registry.exclusive(id, async () => {
       if (this.#pendingFinals.isNeeded(id)) throw appError('UPLOAD_PARTIAL_IN_USE');
-      return this.#deleteUpload(id, paths);
+      return this.#deleteUpload(id, paths, fence);
     });
     if (!existed) throw appError('UPLOAD_NOT_FOUND');
+  }
+
+  /**
+   * Forgets what this instance holds of upload `id`, in its lane: its writer is closed (its
+   * queued bytes written, the file fsynced if it changed, the handle closed, so that another
+   * instance on NFS sees the bytes: close-to-open) and its cached info dropped. The next use
+   * reads the upload from the directory again. Resolves for an upload that does not exist;
+   * a failure to close is told to the observer, and rethrown.
+   */
+  evict(id: string): Promise<void> {
+    return this.#registry.exclusive(id, async () => {
+      this.#infoCache.delete(id);
+      await this.#registry
+        .take(id)
+        ?.close(appError('AGG_CLOSED'))
+        .catch((error: unknown) => {
+          this.#observer?.onError?.(error as Error, id);
+          throw error;
+        });
+    });
   }
 
   override getExpiration(): number {
@@ -282,11 +314,15 @@ export class FerryStore extends DataStore implements UploadStore {
     });
   }
 
-  /** Inside `id`'s lane: closes its writer, forgets it as a pending final (and its half-built file), deletes its files. */
-  async #deleteUpload(id: string, paths: UploadPaths): Promise<boolean> {
+  /**
+   * Inside `id`'s lane: closes its writer, forgets it as a pending final (and its half-built
+   * file), deletes its files. `fence` is asked before anything changes and before each unlink.
+   */
+  async #deleteUpload(id: string, paths: UploadPaths, fence: WriteFence = NO_FENCE): Promise<boolean> {
+    fence();
     await this.#closeForDeletion(id);
     if (this.#pendingFinals.delete(id)) await rm(assemblyFileOf(paths.data), { force: true });
-    const existed = await deleteUploadFiles(paths, id, this.#infoCache);
+    const existed = await deleteUploadFiles(paths, id, this.#infoCache, fence);
     this.#damaged.delete(id);
     return existed;
   }
@@ -354,7 +390,7 @@ export class FerryStore extends DataStore implements UploadStore {
       });
   }
 
-  /** Closes a finished upload's writer; its bytes are already fsynced, so a failure is only reported. */
+  /** Closes a finished upload's writer (its bytes are already fsynced) or a lost one (it writes nothing); a failure is only reported. */
   async #release(writer: UploadWriter): Promise<void> {
     await this.#registry.release(writer, appError('AGG_CLOSED')).catch((error: unknown) => {
       this.#observer?.onError?.(error as Error, writer.id);

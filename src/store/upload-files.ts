@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Upload as TusUpload } from '@tus/utils';
 import { appError } from '../errors/catalogue.js';
 import type { Upload, UploadConcat } from '../uploads/upload.js';
+import { NO_FENCE, type WriteFence } from '../uploads/upload-store.js';
 import { openUploadFile, statUploadFile } from './safe-open.js';
 import { errnoCode, toStoreError } from './store-errors.js';
 import { isUploadConcat } from './upload-concat.js';
@@ -141,10 +142,15 @@ export async function readStoredUpload(paths: UploadPaths, id: string, cache: Up
   return { info, offset: stats.size };
 }
 
-/** Deletes an upload's files, the info file first so readers stop seeing it at once. False if it had none. */
-export async function deleteUploadFiles(paths: UploadPaths, id: string, cache: UploadInfoCache): Promise<boolean> {
+/**
+ * Deletes an upload's files, the info file first so readers stop seeing it at once, each
+ * unlink right after `fence` (which stops it by throwing). False if it had none.
+ */
+export async function deleteUploadFiles(paths: UploadPaths, id: string, cache: UploadInfoCache, fence: WriteFence = NO_FENCE): Promise<boolean> {
   cache.delete(id);
+  fence();
   const existed = await unlinkIfPresent(paths.info, id);
+  fence();
   await unlinkIfPresent(paths.data, id);
   return existed;
 }

@@ -2,10 +2,10 @@ import { constants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { Upload as TusUpload } from '@tus/utils';
 import { Aggregator, type AggregatorStats } from '../aggregator/index.js';
-import type { AppError } from '../errors/app-error.js';
+import { type AppError, isAppError } from '../errors/app-error.js';
 import { appError } from '../errors/catalogue.js';
 import { isFinished, type Upload } from '../uploads/upload.js';
-import type { AppendResult, ByteSource } from '../uploads/upload-store.js';
+import { type AppendResult, type ByteSource, NO_FENCE, type WriteFence } from '../uploads/upload-store.js';
 import { openUploadFile } from './safe-open.js';
 import { toStoreError } from './store-errors.js';
 import type { FerryStoreOptions } from './types.js';
@@ -43,6 +43,12 @@ export async function openUploadWriter(options: UploadWriterOptions): Promise<Up
  * file at explicit positions) and its state in memory, so that a PATCH needs no stat and
  * no JSON read. One operation runs at a time (append, rollback, declareLength); another
  * one meanwhile is UPLOAD_LOCKED, so the bytes of two requests never interleave.
+ *
+ * Fencing: an append or rollback carries its lock's `assertHeld`, called right before each
+ * write, writev and truncate. Once it throws, the writer is lost: it never touches the file
+ * again (no cut-back: the bytes past its position may be another instance's now), its
+ * queued chunks are dropped unwritten, and everything fails with the fence's error until
+ * the store closes it (see FerryStore) and the next user opens the file afresh.
  */
 export class UploadWriter {
   readonly id: string;
@@ -58,6 +64,9 @@ export class UploadWriter {
   /** The file changed since its last fsync. */
   #dirty = false;
   #busy = false;
+  /** The running (or last) operation's fence; after a loss, one that always throws. */
+  #fence: WriteFence = NO_FENCE;
+  #lost = false;
   #closeReason: AppError | undefined;
   #closing: Promise<void> | undefined;
 
@@ -101,6 +110,11 @@ export class UploadWriter {
     return this.#busy;
   }
 
+  /** The fence threw: the writer may no longer write, and must be closed (it writes nothing more). */
+  get isLost(): boolean {
+    return this.#lost;
+  }
+
   get isFinished(): boolean {
     return isFinished({ size: this.#info.size, offset: this.#length });
   }
@@ -124,10 +138,11 @@ export class UploadWriter {
    * `syncAlways` is set. Failures keep what was stored: a source that fails has the bytes
    * that arrived kept and its error rethrown; past the limit exactly the limit is kept and
    * UPLOAD_LENGTH_EXCEEDED thrown; a failed file write leaves the file cut back to the last
-   * byte written and throws UPLOAD_STORE_FAILED.
+   * byte written and throws UPLOAD_STORE_FAILED; a fence that throws stops it for good,
+   * with the file as it was, and its error is thrown.
    */
-  async append(source: ByteSource, offset: number, maxBytes: number): Promise<AppendResult> {
-    this.#begin();
+  async append(source: ByteSource, offset: number, maxBytes: number, fence: WriteFence = NO_FENCE): Promise<AppendResult> {
+    this.#begin(fence);
     try {
       if (offset !== this.#length) throw appError('UPLOAD_OFFSET_MISMATCH', { details: { offset: this.#length } });
       const stopped = await this.#receive(source, this.#limit(maxBytes));
@@ -143,9 +158,10 @@ export class UploadWriter {
   /**
    * Cuts the upload back to `toOffset`, never forwards: flushes, truncates the file and
    * sets the offset. A checksum that fails rolls back to the offset its append started at.
+   * The truncate is fenced, as an append's writes are.
    */
-  async rollback(toOffset: number): Promise<void> {
-    this.#begin();
+  async rollback(toOffset: number, fence: WriteFence = NO_FENCE): Promise<void> {
+    this.#begin(fence);
     try {
       await this.#settle(() => this.#aggregator.flush());
       if (!Number.isSafeInteger(toOffset) || toOffset < 0 || toOffset > this.#length) {
@@ -155,6 +171,7 @@ export class UploadWriter {
         });
       }
       if (toOffset === this.#length) return;
+      this.#checkFence();
       try {
         await this.#handle.truncate(toOffset);
       } catch (error) {
@@ -170,7 +187,7 @@ export class UploadWriter {
 
   /** Sets a deferred length: the info file first (atomically), then memory. */
   async declareLength(length: number): Promise<void> {
-    this.#begin();
+    this.#begin(NO_FENCE);
     try {
       const size = this.#info.size;
       if (!Number.isSafeInteger(length) || length < this.#length || (size !== undefined && size !== length)) {
@@ -187,7 +204,8 @@ export class UploadWriter {
 
   /**
    * Closes for good; later operations reject with `reason`. What the aggregator accepted
-   * is written, the file fsynced if it changed, the handle closed. Idempotent.
+   * is written, the file fsynced if it changed, the handle closed; a lost writer writes
+   * and fsyncs nothing. Idempotent.
    */
   close(reason: AppError): Promise<void> {
     this.#closing ??= this.#shutDown(reason);
@@ -195,7 +213,7 @@ export class UploadWriter {
   }
 
   async #shutDown(reason: AppError): Promise<void> {
-    this.#closeReason = reason;
+    this.#closeReason ??= reason;
     clearTimeout(this.#idleTimer);
     try {
       await this.#aggregator.close();
@@ -206,10 +224,34 @@ export class UploadWriter {
     }
   }
 
-  #begin(): void {
+  #begin(fence: WriteFence): void {
     if (this.#closeReason !== undefined) throw this.#closeReason;
     if (this.#busy) throw appError('UPLOAD_LOCKED');
     this.#busy = true;
+    this.#fence = fence;
+  }
+
+  /** Calls the fence; should it throw, the writer is lost (see the class comment) and its error rethrown. */
+  #checkFence(): void {
+    try {
+      this.#fence();
+    } catch (error) {
+      throw this.#lose(error);
+    }
+  }
+
+  /** The writer may no longer write: it fails with the fence's error from now on, and its queue is dropped. */
+  #lose(error: unknown): unknown {
+    if (this.#lost) return error;
+    this.#lost = true;
+    const reason = isAppError(error) ? error : appError('LOCK_LOST', { cause: error });
+    this.#closeReason ??= reason;
+    this.#fence = () => {
+      throw reason;
+    };
+    // Not awaited: this runs inside the consumer's write, which discard waits for.
+    void this.#aggregator.discard(reason);
+    return reason;
   }
 
   #end(): void {
@@ -267,7 +309,8 @@ export class UploadWriter {
       // Short writes are rare (a full disk): write the rest, one chunk remainder at a time.
       while (written < byteLength) written += await this.#writeOnce(remainderAfter(chunks, written), position + written);
     } catch (error) {
-      this.#length = await this.#lengthAfterFailedWrite(position);
+      // A lost writer leaves the file alone: what lies past `position` may not be its own.
+      if (!this.#lost) this.#length = await this.#lengthAfterFailedWrite(position);
       throw error;
     }
     this.#length = position + byteLength;
@@ -276,6 +319,11 @@ export class UploadWriter {
   }
 
   async #writeOnce(chunks: readonly Buffer[], position: number): Promise<number> {
+    try {
+      this.#fence();
+    } catch (error) {
+      throw this.#lose(error);
+    }
     const { bytesWritten } =
       chunks.length === 1 ? await this.#handle.write(chunks[0], 0, chunks[0].length, position) : await this.#handle.writev(chunks, position);
     if (bytesWritten === 0) throw new Error('The file accepted no bytes.');
@@ -283,12 +331,14 @@ export class UploadWriter {
   }
 
   /**
-   * Cuts the file back to where the failed write began, so the offset stays true. Should
-   * even that fail, the file's own size is believed: any bytes past `position` are a prefix
-   * of the failed write, in place.
+   * Cuts the file back to where the failed write began, so the offset stays true (unless
+   * the fence refuses: then the writer is lost and the file left alone). Should even that
+   * fail, the file's own size is believed: any bytes past `position` are a prefix of the
+   * failed write, in place.
    */
   async #lengthAfterFailedWrite(position: number): Promise<number> {
     this.#dirty = true;
+    this.#checkFence();
     try {
       await this.#handle.truncate(position);
       return position;

@@ -50,8 +50,8 @@ export function admittedStore(store: UploadStore, admission: UploadAdmission): U
   return {
     createUpload: (upload) => store.createUpload(upload),
     readUpload: (id) => store.readUpload(id),
-    append: (source, id, offset, maxBytes) => store.append(source, id, offset, maxBytes),
-    rollback: (id, toOffset) => store.rollback(id, toOffset),
+    append: (source, id, offset, maxBytes, fence) => store.append(source, id, offset, maxBytes, fence),
+    rollback: (id, toOffset, fence) => store.rollback(id, toOffset, fence),
     async declareUploadLength(id, length) {
       await admission.admitLength(id, length);
       try {
@@ -61,7 +61,7 @@ export function admittedStore(store: UploadStore, admission: UploadAdmission): U
         throw error;
       }
     },
-    remove: (id) => store.remove(id),
+    remove: (id, fence) => store.remove(id, fence),
     assembleFinal: (id) => store.assembleFinal(id),
     assembleFinalsWaitingOn: (id) => store.assembleFinalsWaitingOn(id),
     deleteExpired: () => store.deleteExpired(),

@@ -6,11 +6,11 @@ import { verifyChecksumBody } from './checksum-body.js';
 import type { ChecksumRequest } from './checksum-request.js';
 import type { UploadEvents } from './events.js';
 import type { FinishUpload } from './finish.js';
-import { type UploadLocker, withUploadLock } from './locker.js';
+import { type HeldLock, type UploadLocker, withUploadLock } from './locker.js';
 import { readVisibleUpload, refuseInvisibleUpload } from './ownership.js';
 import { type BodySource, readBody } from './read-body.js';
 import { isFinished, type Upload } from './upload.js';
-import type { UploadStore } from './upload-store.js';
+import type { UploadStore, WriteFence } from './upload-store.js';
 
 /** Any request on an upload: who sends it, and its abort signal. */
 export interface UploadRequest {
@@ -82,6 +82,17 @@ export function bodyLimit(length: number | undefined, offset: number, maxSize: n
   return maxSize > 0 ? maxSize - offset : Number.MAX_SAFE_INTEGER;
 }
 
+/**
+ * A request whose lock was lost while it ran fails with LOCK_LOST (never with what that
+ * caused, such as a body cut short): the client asks for the offset and resumes. What it
+ * stored before the loss stays.
+ */
+function failedIfLost(outcome: AppendOutcome, lock: HeldLock): AppendOutcome {
+  if (!lock.lost.aborted || isAppError(outcome.error, 'LOCK_LOST')) return outcome;
+  const reason: unknown = lock.lost.reason;
+  return { ...outcome, error: isAppError(reason, 'LOCK_LOST') ? reason : appError('LOCK_LOST', { cause: reason }) };
+}
+
 /** The 413 for a body beyond `bodyLimit`: beyond the upload's length, or (length deferred) beyond the maximum size. */
 export function tooMuch(length: number | undefined): AppError {
   return appError(length !== undefined ? 'UPLOAD_LENGTH_EXCEEDED' : 'UPLOAD_TOO_LARGE');
@@ -100,36 +111,39 @@ export function createUploadAppender({
    * a client that goes away keeps what arrived. Either may have completed the upload, and
    * a completed upload is always confirmed (fsynced) and finished, whatever the response.
    * A body with a checksum is all or nothing: on any failure it is rolled back, and it
-   * cannot have completed the upload (see verifyChecksumBody).
+   * cannot have completed the upload (see verifyChecksumBody). Every write is fenced by the
+   * lock: once it is lost nothing more is written, rolled back or finished.
    */
-  async function appendBody({ upload, offset, maxBytes, checksum }: AppendTarget, source: BodySource): Promise<AppendOutcome> {
+  async function appendBody({ upload, offset, maxBytes, checksum }: AppendTarget, source: BodySource, fence: WriteFence): Promise<AppendOutcome> {
     const finishedBefore = isFinished(upload);
     try {
-      const result = await store.append(source, upload.id, offset, maxBytes);
+      const result = await store.append(source, upload.id, offset, maxBytes, fence);
       upload.offset = result.offset;
       // Progress is advisory: a listener that fails never fails the upload.
       if (result.offset !== offset) events.emit('progress', upload)?.catch(() => undefined);
       return { upload, finishedNow: result.finished && !finishedBefore };
     } catch (thrown) {
+      // The upload may be another instance's now: what this request stored stays as it is.
+      if (isAppError(thrown, 'LOCK_LOST')) return { upload, finishedNow: false, error: thrown };
       const error = source.failure ?? (isAppError(thrown, 'UPLOAD_LENGTH_EXCEEDED') ? tooMuch(upload.size) : thrown);
       if (checksum !== undefined) {
         // checksum: the uploaded chunk MUST be discarded, and the upload and its offset
         // MUST NOT be updated; so too when the hash cannot be verified (client gone).
-        await store.rollback(upload.id, offset);
+        await store.rollback(upload.id, offset, fence);
         upload.offset = offset;
         return { upload, finishedNow: false, error };
       }
-      const completed = finishedBefore ? undefined : await confirmFinished(upload.id);
+      const completed = finishedBefore ? undefined : await confirmFinished(upload.id, fence);
       return { upload: completed ?? upload, finishedNow: completed !== undefined, error };
     }
   }
 
   /** The upload, if it reached its length; appending nothing at the end reports `finished` only after an fsync. */
-  async function confirmFinished(id: string): Promise<Upload | undefined> {
+  async function confirmFinished(id: string, fence: WriteFence): Promise<Upload | undefined> {
     try {
       const current = await store.readUpload(id);
       if (!isFinished(current)) return undefined;
-      const { finished } = await store.append(NO_BODY, id, current.offset, 0);
+      const { finished } = await store.append(NO_BODY, id, current.offset, 0, fence);
       return finished ? current : undefined;
     } catch {
       return undefined; // the client gets the original error
@@ -139,13 +153,14 @@ export function createUploadAppender({
   /**
    * A body a limit stopped (quota, disk guard, a full disk) kept what arrived before it (or,
    * with a checksum, was rolled back): the request fails with the limit's error, which says
-   * how far the upload got. After a failure the upload is read again for the true offset.
+   * how far the upload got (a lost lock still wins). After a failure the upload is read
+   * again for the true offset.
    */
   async function stoppedByAdmission(outcome: AppendOutcome, admitted: BodyAdmission): Promise<AppendOutcome> {
     const current = outcome.error === undefined ? outcome.upload : await store.readUpload(outcome.upload.id).catch(() => outcome.upload);
     await admitted.done(current);
     const stopped = admitted.stopped(outcome.error);
-    return stopped === undefined || outcome.finishedNow ? outcome : { ...outcome, error: stopped };
+    return stopped === undefined || outcome.finishedNow || isAppError(outcome.error, 'LOCK_LOST') ? outcome : { ...outcome, error: stopped };
   }
 
   return {
@@ -160,16 +175,27 @@ export function createUploadAppender({
         drainTimer ??= setTimeout(() => stop.abort(), lockDrainTimeoutMs).unref();
       };
       try {
-        return await withUploadLock(locker, id, { signal, onReleaseRequested }, async () => {
-          // The owner check comes first, before any protocol rule could tell the upload exists.
-          const target = await prepare(await readVisibleUpload(store, id, principal));
-          const admitted = admission.admitBody(target.upload);
-          const source = readBody(admitted.limit(body), { stop: stop.signal, onBytesReceived });
-          const outcome = await appendBody(
-            target,
-            target.checksum === undefined ? source : verifyChecksumBody(source, target.checksum, { maxBytes: target.maxBytes, stop: stop.signal, readTrailer }),
-          );
-          return stoppedByAdmission(outcome, admitted);
+        return await withUploadLock(locker, id, { signal, onReleaseRequested }, async (lock) => {
+          // A lost lock ends the body at once; the request then fails with LOCK_LOST.
+          const stopOnLoss = (): void => stop.abort(lock.lost.reason);
+          lock.lost.addEventListener('abort', stopOnLoss, { once: true });
+          if (lock.lost.aborted) stopOnLoss();
+          try {
+            // The owner check comes first, before any protocol rule could tell the upload exists.
+            const target = await prepare(await readVisibleUpload(store, id, principal));
+            const admitted = admission.admitBody(target.upload);
+            const source = readBody(admitted.limit(body), { stop: stop.signal, onBytesReceived });
+            const outcome = await appendBody(
+              target,
+              target.checksum === undefined
+                ? source
+                : verifyChecksumBody(source, target.checksum, { maxBytes: target.maxBytes, stop: stop.signal, readTrailer }),
+              () => lock.assertHeld(),
+            );
+            return failedIfLost(await stoppedByAdmission(outcome, admitted), lock);
+          } finally {
+            lock.lost.removeEventListener('abort', stopOnLoss);
+          }
         });
       } finally {
         clearTimeout(drainTimer);

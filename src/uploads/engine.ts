@@ -32,7 +32,7 @@ export interface UploadEngine extends UploadAppender {
   locker: UploadLocker;
   events: UploadEvents;
   finishUpload: FinishUpload;
-  /** Records a new upload and announces `created`. */
+  /** Records a new upload, holding the lock on its id (nothing is written without a lock), and announces `created`. */
   create(upload: Upload): Promise<void>;
   /**
    * Reads upload `id` holding its lock: a request still holding it (a stalled body) is asked
@@ -63,7 +63,7 @@ export function createUploadEngine({ store: rawStore, locker, events, lockDrainT
       // A quota or a full disk refuses the creation before anything is recorded.
       const ticket = await admission.admitCreation(upload.owner, upload.size);
       try {
-        await store.createUpload(upload);
+        await withUploadLock(locker, upload.id, {}, () => store.createUpload(upload));
       } catch (error) {
         await ticket.cancel();
         throw error;
@@ -77,13 +77,13 @@ export function createUploadEngine({ store: rawStore, locker, events, lockDrainT
     },
     async terminate(id, { signal, principal, check }) {
       await refuseInvisibleUpload(store, id, principal);
-      await withUploadLock(locker, id, { signal }, async () => {
+      await withUploadLock(locker, id, { signal }, async (lock) => {
         const upload = await readVisibleUpload(store, id, principal).catch((error: unknown) => {
           if (isDamagedUpload(error)) return undefined;
           throw error;
         });
         if (upload !== undefined) check(upload);
-        await store.remove(id);
+        await store.remove(id, () => lock.assertHeld());
       });
       await events.emit('terminated', id);
     },

@@ -22,6 +22,16 @@ export interface AppendResult {
 }
 
 /**
+ * A lock's `assertHeld` (see HeldLock): the store calls it right before each write, writev,
+ * truncate and unlink of an upload's files, and when it throws, stops writing for good with
+ * that error, leaving the file as it is.
+ */
+export type WriteFence = () => void;
+
+/** The fence of a caller that holds no losable lock. */
+export const NO_FENCE: WriteFence = () => undefined;
+
+/**
  * What the engine needs of a store (the consumer owns the interface; src/store's FerryStore
  * implements it, and the handler tests use an in-memory fake).
  */
@@ -33,18 +43,18 @@ export interface UploadStore {
   /**
    * Appends a body at `offset` (the current offset), at most `maxBytes` and never beyond
    * the length. `finished` is reported after an fsync: appending nothing at the end of an
-   * upload confirms it is finished.
+   * upload confirms it is finished. Each write is fenced by `fence` (LOCK_LOST once it throws).
    */
-  append(source: ByteSource, id: string, offset: number, maxBytes: number): Promise<AppendResult>;
-  /** Cuts the upload back to `toOffset`: a chunk whose checksum did not verify is discarded. */
-  rollback(id: string, toOffset: number): Promise<void>;
+  append(source: ByteSource, id: string, offset: number, maxBytes: number, fence?: WriteFence): Promise<AppendResult>;
+  /** Cuts the upload back to `toOffset`: a chunk whose checksum did not verify is discarded. The truncate is fenced. */
+  rollback(id: string, toOffset: number, fence?: WriteFence): Promise<void>;
   /** Sets a deferred length (UPLOAD_LENGTH_INVALID if it conflicts). */
   declareUploadLength(id: string, length: number): Promise<void>;
   /**
    * Deletes the upload, a damaged one too (see isDamagedUpload); UPLOAD_NOT_FOUND, or
-   * UPLOAD_PARTIAL_IN_USE for a partial an unassembled final needs.
+   * UPLOAD_PARTIAL_IN_USE for a partial an unassembled final needs. Each unlink is fenced.
    */
-  remove(id: string): Promise<void>;
+  remove(id: string, fence?: WriteFence): Promise<void>;
   /** Builds a final upload once its partial uploads are finished; resolves with it if this call did. */
   assembleFinal(id: string): Promise<Upload | undefined>;
   /** Builds the final uploads that waited for partial upload `id` and can now be; never throws. */

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Aggregator } from '../../src/aggregator/index.js';
 import { isAppError } from '../../src/errors/app-error.js';
+import { appError } from '../../src/errors/catalogue.js';
 import { ControlledWrite, chunk, deferred, Overlap, observe, turns } from './harness.js';
 
 const isClosed = (error: unknown): boolean => isAppError(error, 'AGG_CLOSED') && error.status === 503;
@@ -123,6 +124,57 @@ describe('Aggregator start, stop, restart', () => {
     await aggregator.stop();
     assert.equal(aggregator.uptime, 0);
     await aggregator.close();
+  });
+});
+
+describe('Aggregator discard', () => {
+  test('lets the write in flight return, drops the queue unwritten, rejects waiters and flushes, runs no onSync', async () => {
+    let syncs = 0;
+    const output = new ControlledWrite();
+    const aggregator = new Aggregator({
+      write: output.write,
+      queueCapacity: 2,
+      coalesceBytes: 0,
+      onSync: () => {
+        syncs += 1;
+      },
+    });
+    aggregator.start();
+    await aggregator.write(chunk('a'));
+    await aggregator.write(chunk('b'));
+    const waiting = observe(aggregator.write(chunk('c')));
+    const flushed = observe(aggregator.flush());
+    await output.waitForCalls(1);
+
+    const lost = appError('LOCK_LOST');
+    const discarded = observe(aggregator.discard(lost));
+    assert.equal(aggregator.close(), aggregator.discard(lost), 'close() and discard() share one promise');
+    await turns();
+    assert.equal(waiting.state, 'rejected');
+    assert.equal(waiting.error, lost);
+    assert.equal(discarded.state, 'pending', 'the write in flight is waited for');
+    output.release();
+    await turns();
+    assert.equal(discarded.state, 'fulfilled');
+    assert.equal(flushed.state, 'rejected');
+    assert.equal(flushed.error, lost);
+    assert.equal(output.text, 'a');
+    assert.equal(syncs, 0);
+    assert.deepEqual({ queuedItems: aggregator.stats().queuedItems, bytesQueued: aggregator.stats().bytesQueued }, { queuedItems: 0, bytesQueued: 0 });
+    await assert.rejects(aggregator.write(chunk('late')), isClosed);
+  });
+
+  test('after close() began draining, drops what it has not written yet', async () => {
+    const output = new ControlledWrite();
+    const aggregator = new Aggregator({ write: output.write, coalesceBytes: 0 });
+    aggregator.start();
+    for (const text of ['a', 'b', 'c']) await aggregator.write(chunk(text));
+    const closed = aggregator.close();
+    await output.waitForCalls(1);
+    const discarded = aggregator.discard(appError('LOCK_LOST'));
+    output.release();
+    await Promise.all([closed, discarded]);
+    assert.equal(output.text, 'a');
   });
 });
 
