@@ -4,8 +4,8 @@ import path from 'node:path';
 import type { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { type Authenticate, createAuthenticator, createAuthorizer } from './auth/authenticator.js';
-import { instanceIdOf, instanceLogFields } from './cluster/instance-id.js';
 import { type ClusterMode, createClusterMode } from './cluster/cluster-mode.js';
+import { instanceIdOf, instanceLogFields } from './cluster/instance-id.js';
 import { type Leadership, NOT_CONTENDING, SOLE_LEADER } from './cluster/leadership.js';
 import { redisReady } from './cluster/redis-connection.js';
 import { isLoopbackHost } from './config/auth-parsers.js';
@@ -37,7 +37,7 @@ export type UploadFinishedCallback = (upload: Upload) => void | Promise<void>;
 export interface FerryOptions {
   logger?: Logger;
   onUploadFinished?: UploadFinishedCallback;
-  /** How long a request body may go on after another request asked for its upload's lock (default 3 s). */
+  /** How long a request body may go on after another request asked for its upload's lock (default 1 s). */
   lockDrainTimeoutMs?: number;
   /** Who each /files and /imports request speaks for; default: what FERRY_AUTH and the FERRY_JWT_* settings ask for (src/auth/authenticator.ts). */
   authenticate?: Authenticate;

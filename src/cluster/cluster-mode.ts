@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/settings.js';
 import { createBullmqImportQueue, type ImportQueueFactory } from '../imports/index.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { UploadLocker } from '../uploads/locker.js';
+import type { CountingLocker } from '../uploads/locker.js';
 import { coherentLocker } from './coherent-locker.js';
 import { instanceIdOf } from './instance-id.js';
 import { createLeaderLease } from './leader-lease.js';
@@ -28,7 +28,7 @@ export interface ClusterMode {
   /** Commands to Redis (limits and counters share it); fails at once while Redis is away. */
   redis: Redis;
   /** The Redis locker, coherent with the shared store. */
-  locker: UploadLocker;
+  locker: CountingLocker;
   createImportQueue: ImportQueueFactory;
   readinessChecks: ReadinessProbe[];
   /** Contends for the leader lease; `onElected` runs each time this instance becomes leader. */

@@ -14,8 +14,9 @@ export interface EvictingStore {
  * this one closed it; the lock is released even if eviction fails. `lost` and `assertHeld`
  * pass through.
  */
-export function coherentLocker(locker: UploadLocker, store: EvictingStore): UploadLocker {
+export function coherentLocker<L extends UploadLocker>(locker: L, store: EvictingStore): L {
   return {
+    ...locker,
     async acquire(id, options) {
       const lock = await locker.acquire(id, options);
       try {

@@ -103,7 +103,7 @@ export function createUploadAppender({
   locker,
   finishUpload,
   events,
-  lockDrainTimeoutMs = 3000,
+  lockDrainTimeoutMs = 1000,
   admission = OPEN_ADMISSION,
 }: UploadAppenderOptions): UploadAppender {
   /**

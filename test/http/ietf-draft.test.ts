@@ -446,7 +446,9 @@ describe('limits and transport', () => {
     const quiet = await startFerry({ ietfInterimResponses: false });
     const { hostname, port } = new URL(quiet.baseUrl);
     const socket = connect(Number(port), hostname);
-    socket.write('POST /files/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nUpload-Draft-Interop-Version: 8\r\nUpload-Complete: ?1\r\nContent-Length: 3\r\n\r\nabc');
+    socket.write(
+      'POST /files/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nUpload-Draft-Interop-Version: 8\r\nUpload-Complete: ?1\r\nContent-Length: 3\r\n\r\nabc',
+    );
     let text = '';
     socket.setEncoding('latin1');
     for await (const chunk of socket) text += chunk as string;

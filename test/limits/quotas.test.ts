@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createLimits, type Limits, statfsFreeSpace, storedUploads } from '../../src/limits/index.js';
-import { createUpload, OCTET, patch, startFerry, TUS, type TestFerry } from '../http/harness.js';
+import { createUpload, OCTET, patch, startFerry, type TestFerry, TUS } from '../http/harness.js';
 
 /** A single-process ferry's quota ledger (in memory, synchronous). */
 const localLedger = (test: TestFerry) => (test.ferry.limits as Limits).ledger;
