@@ -79,7 +79,7 @@ export function renderMarkdown(results: ClusterResults): string {
     `${runs} run(s), topologies alternating within each run; every cell is the median over runs (throughput: median (min–max)).`,
     "Lock acquire: ferry_lock_acquire_seconds from every instance's /metrics over the load (percentiles estimated from its buckets); n/a when the metric is missing.",
     'Server CPU: user + system of every instance (/proc/<pid>/stat) over the load, per GiB uploaded.',
-    'Handover: a PATCH stalls on instance #1 (headers and 1 MiB of body, then silence); a HEAD through #2 (#1 itself with one instance) is timed until it answers 200 with the offset. In one process the in-memory lock lets the stalled body drain for lockDrainTimeoutMs (3 s) first.',
+    'Handover: a PATCH stalls on instance #1 (headers and 1 MiB of body, then silence); a HEAD through #2 (#1 itself with one instance) is timed until it answers 200 with the offset. In one process the in-memory lock lets the stalled body drain for lockDrainTimeoutMs (1 s) first.',
     '',
     `| metric | ${topologies.map(topologyLabel).join(' | ')} |`,
     `|---|${topologies.map(() => '---:').join('|')}|`,
