@@ -3,11 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Leadership } from './leadership.js';
-
-/** Extends the lease only while the key still holds this holder's token. */
-const RENEW_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
-/** Deletes the key only while it still holds this holder's token. */
-const RELEASE_SCRIPT = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+import { deleteIfHeld, renewIfHeld } from './redis-lease.js';
 
 /** The share of the lease kept in hand for the clocks of this process and Redis running at different rates. */
 const DRIFT_FRACTION = 0.1;
@@ -73,7 +69,7 @@ export function createLeaderLease({
 
   async function renew(): Promise<void> {
     const sentAt = now();
-    if ((await redis.eval(RENEW_SCRIPT, 1, key, token, leaseMs)) === 1) deadline = sentAt + leaseMs - margin;
+    if (await renewIfHeld(redis, key, token, leaseMs)) deadline = sentAt + leaseMs - margin;
     else await lose('taken');
   }
 
@@ -84,7 +80,7 @@ export function createLeaderLease({
   }
 
   async function release(): Promise<void> {
-    await redis.eval(RELEASE_SCRIPT, 1, key, token);
+    await deleteIfHeld(redis, key, token);
   }
 
   async function contend(): Promise<void> {

@@ -8,6 +8,11 @@ const RENEW_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis
 /** Deletes the key only while it still holds our token, so a lease that ran out never frees another holder's lock. */
 const RELEASE_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
 
+/** Extends `key`'s expiry to `leaseMs` if it holds `token`; true when it did. */
+export async function renewIfHeld(redis: Redis, key: string, token: string, leaseMs: number): Promise<boolean> {
+  return (await redis.eval(RENEW_SCRIPT, 1, key, token, leaseMs)) === 1;
+}
+
 /** Deletes `key` if it holds `token`; true when it did. */
 export async function deleteIfHeld(redis: Redis, key: string, token: string): Promise<boolean> {
   return (await redis.eval(RELEASE_SCRIPT, 1, key, token)) === 1;
@@ -84,9 +89,9 @@ export function holdLease(options: LeaseOptions): Lease {
     if (now() >= validUntil) return lose();
     const sentAt = now();
     try {
-      const renewed = await redis.eval(RENEW_SCRIPT, 1, key, token, leaseMs);
+      const renewed = await renewIfHeld(redis, key, token, leaseMs);
       if (ended) return;
-      if (renewed !== 1) return lose();
+      if (!renewed) return lose();
       validUntil = Math.max(validUntil, sentAt + leaseMs - marginMs);
       scheduleRenewal(renewEveryMs);
     } catch {
